@@ -1,0 +1,242 @@
+package storage
+
+import (
+	"sync/atomic"
+)
+
+// flagCollected marks a record the collector has dealt with: a live record
+// it copied forward, or a tombstone whose key it removed. Readers ignore the
+// flag (the copy is identical); a later collection pass treats the record
+// as dead.
+const flagCollected uint64 = 1 << 3
+
+// GCStats reports one collection pass.
+type GCStats struct {
+	Scanned     int    // records examined
+	Dead        int    // records dropped
+	Moved       int    // live records copied to the tail
+	KeysRemoved int    // keys whose committed tombstone fell below the horizon
+	IndexPruned int    // secondary entries no remaining version carries
+	Truncated   uint64 // bytes cut from the log head
+	Blocked     string // why the pass stopped early; "" if it did not
+}
+
+type gcTotals struct {
+	passes, moved, dead, keysRemoved, truncated atomic.Int64
+}
+
+// ShouldCollect reports whether the log has grown past twice its estimated
+// live bytes (and past two pages, the least a log with an open tail page
+// can usefully shrink to).
+func (s *Store) ShouldCollect() bool {
+	size := s.log.Size()
+	return size > 2*s.log.pageSize && uint64(max(s.garbage.Load(), 0))*2 > size
+}
+
+// Collect compacts the head of the log: every record from Begin up to the
+// page holding the tail (at most maxPages pages; 0 = no limit) is either
+// dead, copied to the tail, or the reason the pass stops. Then the log is
+// truncated to the first page the pass did not finish.
+//
+// horizon is the oldest snapshot any reader (transaction or checkpoint)
+// still uses: a version whose endTS is a commit timestamp <= horizon is
+// invisible to every such reader.
+//
+// A record is
+//
+//	dead     if invalid, already collected, of a dropped table, or
+//	         superseded at or below the horizon;
+//	removed  if it is its key's current tombstone and committed at or below
+//	         the horizon: the key leaves the primary tree;
+//	moved    if it is its key's current committed version (endTS 0 and the
+//	         slot points at it): copied with prev = 0 (everything older is
+//	         dead: it lies below in the log, so this pass already judged it)
+//	         and the slot swapped to the copy;
+//	a stop   otherwise: it carries a writer's marker, a snapshot above the
+//	         horizon still needs it, or a writer is swapping its slot. It
+//	         cannot move (a writer or reader holds its address), so the
+//	         pass ends there and a later pass resumes.
+//
+// Records never move while a compaction hold (a running checkpoint) exists.
+func (s *Store) Collect(g *Guard, horizon uint64, maxPages int) GCStats {
+	s.gcMu.Lock()
+	defer s.gcMu.Unlock()
+	var st GCStats
+	if s.holds.Load() > 0 {
+		st.Blocked = "checkpoint holds compaction"
+		return st
+	}
+	g.Enter()
+	begin := s.log.Begin()
+	limit := s.log.PageStart(s.log.Tail())
+	if maxPages > 0 {
+		if l := begin + Addr(uint64(maxPages)*s.log.pageSize); l < limit {
+			limit = s.log.PageStart(l)
+		}
+	}
+	stop := limit
+	var deadBytes uint64
+	s.log.Scan(begin, limit, func(a Addr, r Record) bool {
+		st.Scanned++
+		if s.holds.Load() > 0 {
+			st.Blocked = "checkpoint holds compaction"
+			stop = a
+			return false
+		}
+		switch verdict, why := s.judge(a, r, horizon, &st); verdict {
+		case gcDead:
+			st.Dead++
+			deadBytes += r.Size()
+		case gcStop:
+			st.Blocked = why
+			stop = a
+			return false
+		}
+		return true
+	})
+	g.Exit()
+	s.garbage.Add(-int64(deadBytes))
+	if cut := s.log.PageStart(stop); cut > begin {
+		st.Truncated = uint64(cut - begin)
+		s.log.Truncate(cut)
+	}
+	s.epochs.Reclaim()
+	s.passes.Add(1)
+	s.moved.Add(int64(st.Moved))
+	s.dead.Add(int64(st.Dead))
+	s.keysRemoved.Add(int64(st.KeysRemoved))
+	s.truncated.Add(int64(st.Truncated))
+	return st
+}
+
+type gcVerdict int
+
+const (
+	gcDead gcVerdict = iota
+	gcKept           // moved or removed; the old bytes go with truncation
+	gcStop
+)
+
+func (s *Store) judge(a Addr, r Record, horizon uint64, st *GCStats) (gcVerdict, string) {
+	t := s.Table(r.TableID())
+	if t == nil || r.Flags()&flagCollected != 0 {
+		return gcDead, ""
+	}
+	if r.Invalid() {
+		// An aborted version may have filed secondary entries.
+		if !r.Tombstone() {
+			st.IndexPruned += t.pruneIndexes(r, horizon)
+		}
+		return gcDead, ""
+	}
+	begin, end := r.BeginTS(), r.EndTS()
+	switch {
+	case IsMarker(begin):
+		return gcStop, "uncommitted version"
+	case IsCommitted(end) && end <= horizon:
+		if !r.Tombstone() {
+			st.IndexPruned += t.pruneIndexes(r, horizon)
+		}
+		return gcDead, ""
+	case IsCommitted(end):
+		return gcStop, "superseded version still visible to a snapshot"
+	case IsMarker(end):
+		return gcStop, "version locked by a writer"
+	}
+	key := r.Key()
+	slot, ok := t.Lookup(key)
+	if !ok {
+		return gcDead, ""
+	}
+	if t.Head(slot) != a {
+		return gcStop, "newer version being installed"
+	}
+	if r.Tombstone() && begin <= horizon {
+		if !t.RemoveKey(key, slot, a) {
+			return gcStop, "newer version being installed"
+		}
+		r.SetFlag(flagCollected)
+		st.KeysRemoved++
+		return gcKept, ""
+	}
+	spec := RecordSpec{Table: t.id, BeginTS: begin, Flags: r.Flags() & FlagTombstone, Key: key, Value: r.Value()}
+	na, err := s.log.Append(&spec)
+	if err != nil {
+		// Cannot happen: the record fitted once.
+		return gcStop, err.Error()
+	}
+	if !t.CASHead(slot, a, na) {
+		s.log.Record(na).SetFlag(FlagInvalid)
+		s.garbage.Add(int64(r.Size()))
+		return gcStop, "newer version being installed"
+	}
+	r.SetFlag(flagCollected)
+	st.Moved++
+	return gcKept, ""
+}
+
+// pruneIndexes removes the secondary entries of dead version r that no
+// remaining version of its row carries. The check and the removal happen
+// under the table lock, and writers add entries only after swapping the
+// slot to their new version, so an entry a writer needs is either seen in
+// the chain here or added again after the removal.
+func (t *Table) pruneIndexes(r Record, horizon uint64) int {
+	ixs := t.Indexes()
+	if len(ixs) == 0 {
+		return 0
+	}
+	pk := r.Key()
+	pruned := 0
+	var buf, other []byte
+	for _, ix := range ixs {
+		ik, _, err := ix.Key(buf[:0], r.Value())
+		if err != nil {
+			continue
+		}
+		buf = ik
+		t.mu.Lock()
+		carried := false
+		if slot, ok := t.mu.pk.Get(pkEntry{key: unsafeString(pk)}); ok {
+			t.walkChain(t.Head(slot.slot), func(v Record) bool {
+				if v.Flags()&(FlagInvalid|flagCollected) != 0 || v.Tombstone() {
+					return true
+				}
+				if e := v.EndTS(); IsCommitted(e) && e <= horizon {
+					return true
+				}
+				other, _, err = ix.Key(other[:0], v.Value())
+				if err == nil && string(other) == string(ik) {
+					carried = true
+					return false
+				}
+				return true
+			})
+		}
+		if !carried {
+			if _, found := ix.tree.Delete(ixEntry{key: string(ik) + string(pk)}); found {
+				pruned++
+			}
+		}
+		t.mu.Unlock()
+	}
+	return pruned
+}
+
+// walkChain calls fn for the versions of one key from head back, stopping
+// at the chain's end or where it leaves the live log. The caller holds an
+// epoch guard.
+func (t *Table) walkChain(head Addr, fn func(Record) bool) {
+	l := t.store.log
+	for a := head; a != 0 && a >= l.Begin(); {
+		r := l.Record(a)
+		if !fn(r) {
+			return
+		}
+		a = r.Prev()
+	}
+}
+
+// GCTotals returns the collector's running totals.
+func (s *Store) GCTotals() (passes, moved, dead, keysRemoved, truncated int64) {
+	return s.passes.Load(), s.moved.Load(), s.dead.Load(), s.keysRemoved.Load(), s.truncated.Load()
+}

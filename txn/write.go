@@ -1,0 +1,345 @@
+package txn
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/persiandb/persiandb/storage"
+)
+
+// UpdateFunc computes a row's new value from its current one. cur is valid
+// only during the call. Returning ok=false leaves the row alone (under READ
+// COMMITTED the row may have changed since the statement's snapshot, and
+// the caller re-checks its predicate here, as Postgres's EvalPlanQual
+// does). It may be called more than once if the row changes under it.
+type UpdateFunc func(cur []byte) (newVal []byte, ok bool, err error)
+
+type writeKind uint8
+
+const (
+	kindInsert writeKind = iota
+	kindUpdate
+	kindDelete
+)
+
+// Insert adds a row. If the key has a live row (committed, or this
+// transaction's), it fails with a *UniqueError; if a running writer holds
+// the key, it waits for that writer first, as Postgres does.
+func (t *Txn) Insert(ctx context.Context, tbl *storage.Table, key, val []byte) error {
+	_, err := t.write(ctx, tbl, key, kindInsert, func([]byte) ([]byte, bool, error) { return val, true, nil })
+	return err
+}
+
+// Update replaces the row under key with fn's result. It reports whether a
+// row was updated: false if no row exists (or it was deleted concurrently
+// under READ COMMITTED) or fn declined.
+//
+// The row is the key's newest version, not the snapshot's: if another
+// transaction changed it after the snapshot, READ COMMITTED applies fn to
+// the newest committed version (waiting for a running writer to finish
+// first), and REPEATABLE READ and SERIALIZABLE fail with ErrSerialization.
+func (t *Txn) Update(ctx context.Context, tbl *storage.Table, key []byte, fn UpdateFunc) (bool, error) {
+	return t.write(ctx, tbl, key, kindUpdate, fn)
+}
+
+// Delete removes the row under key, with Update's rules; fn (may be nil)
+// re-checks the row first.
+func (t *Txn) Delete(ctx context.Context, tbl *storage.Table, key []byte, fn UpdateFunc) (bool, error) {
+	if fn == nil {
+		fn = func(cur []byte) ([]byte, bool, error) { return nil, true, nil }
+	}
+	return t.write(ctx, tbl, key, kindDelete, fn)
+}
+
+// Lock takes the row lock on key without changing the row, as SELECT ... FOR
+// UPDATE does; the row must exist. It is an update to an identical
+// version.
+func (t *Txn) Lock(ctx context.Context, tbl *storage.Table, key []byte) (bool, error) {
+	return t.write(ctx, tbl, key, kindUpdate, func(cur []byte) ([]byte, bool, error) {
+		return append([]byte(nil), cur...), true, nil
+	})
+}
+
+func (t *Txn) write(ctx context.Context, tbl *storage.Table, key []byte, kind writeKind, fn UpdateFunc) (bool, error) {
+	if err := t.active(); err != nil {
+		return false, err
+	}
+	if t.opts.ReadOnly {
+		return false, ErrReadOnly
+	}
+	t.ensureSnapshot()
+	if !t.registered {
+		// Register before any marker of ours is visible, so a writer that
+		// meets one can find us to wait.
+		t.m.register(t)
+		t.registered = true
+	}
+	lg := t.m.store.Log()
+	g := t.sess.guard
+	for {
+		if err := contextErr(ctx); err != nil {
+			return false, err
+		}
+		g.Enter()
+		slot, ok := tbl.Lookup(key)
+		if !ok {
+			if kind != kindInsert {
+				g.Exit()
+				return false, nil
+			}
+			val, _, err := fn(nil)
+			if err != nil {
+				g.Exit()
+				return false, err
+			}
+			a, err := lg.Append(&storage.RecordSpec{Table: tbl.ID(), BeginTS: t.marker(), Key: key, Value: val})
+			if err != nil {
+				g.Exit()
+				return false, err
+			}
+			slot, created := tbl.LookupOrInsert(key, a)
+			if !created {
+				// Another writer created the key first: retry against it.
+				t.discard(lg, a)
+				g.Exit()
+				continue
+			}
+			t.writes = append(t.writes, writeEntry{table: tbl, slot: slot, addr: a, key: append([]byte(nil), key...)})
+			g.Exit()
+			return true, t.indexNew(ctx, tbl, key, val, nil)
+		}
+		head := tbl.Head(slot)
+		if head == 0 {
+			g.Exit() // the key was just removed; look again
+			continue
+		}
+		r := lg.Record(head)
+		b := r.BeginTS()
+		if storage.IsMarker(b) && !t.own(b) {
+			g.Exit()
+			if err := t.waitFor(ctx, markerID(b)); err != nil {
+				return false, err
+			}
+			continue
+		}
+		live := !r.Tombstone()
+		if storage.IsCommitted(b) && b > t.snapshot {
+			// Changed since our snapshot.
+			switch {
+			case kind == kindInsert && live && t.opts.Isolation == Serializable:
+				g.Exit()
+				return false, serializationError("key inserted by a concurrent transaction")
+			case kind != kindInsert && t.opts.Isolation != ReadCommitted:
+				g.Exit()
+				return false, serializationError("row changed by a concurrent transaction")
+			}
+		}
+		if kind == kindInsert && live {
+			g.Exit()
+			return false, &UniqueError{Table: tbl.ID(), Key: append([]byte(nil), key...)}
+		}
+		if kind != kindInsert && !live {
+			g.Exit()
+			return false, nil
+		}
+		var cur []byte
+		if live {
+			cur = r.Value()
+		}
+		val, ok, err := fn(cur)
+		if err != nil || !ok {
+			g.Exit()
+			return false, err
+		}
+		var oldVal []byte
+		if live {
+			oldVal = append([]byte(nil), cur...)
+		}
+		spec := storage.RecordSpec{Table: tbl.ID(), BeginTS: t.marker(), Prev: head, Key: key, Value: val}
+		if kind == kindDelete {
+			spec.Flags, spec.Value = storage.FlagTombstone, nil
+		}
+		a, err := lg.Append(&spec)
+		if err != nil {
+			g.Exit()
+			return false, err
+		}
+		if !tbl.CASHead(slot, head, a) {
+			t.discard(lg, a) // lost a race for the lock; look again
+			g.Exit()
+			continue
+		}
+		r.SetEndTS(t.marker())
+		t.writes = append(t.writes, writeEntry{table: tbl, slot: slot, addr: a, prev: head})
+		g.Exit()
+		if kind == kindDelete {
+			return true, nil
+		}
+		return true, t.indexNew(ctx, tbl, key, val, oldVal)
+	}
+}
+
+// discard marks an appended record that never got linked.
+func (t *Txn) discard(lg *storage.Log, a storage.Addr) {
+	r := lg.Record(a)
+	r.SetFlag(storage.FlagInvalid)
+	t.m.store.NoteGarbage(r.Size())
+}
+
+func (t *Txn) removeNewKey(w writeEntry) {
+	if !w.table.RemoveKey(w.key, w.slot, w.addr) {
+		panic("txn: locked new key changed under its holder")
+	}
+}
+
+// errWait asks the caller to wait for a running writer and try again.
+type errWait struct{ owner uint64 }
+
+func (e errWait) Error() string { return "txn: must wait for a running writer" }
+
+// indexNew files the secondary entries of a version just written (val),
+// skipping index keys the previous version (old, nil for none) already
+// filed. A unique violation undoes the write.
+func (t *Txn) indexNew(ctx context.Context, tbl *storage.Table, pk, val, old []byte) error {
+	ixs := tbl.Indexes()
+	if len(ixs) == 0 {
+		return nil
+	}
+	var ik, oldIK []byte
+	for _, ix := range ixs {
+		var hasNull bool
+		var err error
+		ik, hasNull, err = ix.Key(ik[:0], val)
+		if err != nil {
+			return err
+		}
+		if old != nil {
+			if oldIK, _, err = ix.Key(oldIK[:0], old); err == nil && string(oldIK) == string(ik) {
+				continue
+			}
+		}
+		if !ix.Spec().Unique || hasNull {
+			ix.Add(ik, pk)
+			continue
+		}
+		if err := t.addUnique(ctx, tbl, ix, ik, pk); err != nil {
+			t.undo(len(t.writes) - 1)
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *Txn) addUnique(ctx context.Context, tbl *storage.Table, ix *storage.Index, ik, pk []byte) error {
+	lg := t.m.store.Log()
+	g := t.sess.guard
+	var buf []byte
+	carries := func(r storage.Record) bool {
+		if r.Tombstone() {
+			return false
+		}
+		var err error
+		buf, _, err = ix.Key(buf[:0], r.Value())
+		return err == nil && string(buf) == string(ik)
+	}
+	check := func(other []byte, head storage.Addr) error {
+		for a := head; a != 0 && a >= lg.Begin(); {
+			r := lg.Record(a)
+			if r.Invalid() {
+				a = r.Prev()
+				continue
+			}
+			b := r.BeginTS()
+			switch {
+			case storage.IsMarker(b) && !t.own(b):
+				// A running writer: whether it keeps or drops the key
+				// depends on its outcome.
+				if carries(r) {
+					return errWait{owner: markerID(b)}
+				}
+				a = r.Prev()
+				for a != 0 && lg.Record(a).Invalid() {
+					a = lg.Record(a).Prev()
+				}
+				if a != 0 && a >= lg.Begin() && carries(lg.Record(a)) {
+					return errWait{owner: markerID(b)}
+				}
+				return nil
+			case !carries(r):
+				return nil
+			case storage.IsCommitted(b) && b > t.snapshot && t.opts.Isolation == Serializable:
+				return serializationError("unique key inserted by a concurrent transaction")
+			default:
+				return &UniqueError{Table: tbl.ID(), Index: ix.Spec().Name, Key: append([]byte(nil), ik...)}
+			}
+		}
+		return nil
+	}
+	for {
+		g.Enter()
+		err := ix.AddUnique(ik, pk, check)
+		g.Exit()
+		var w errWait
+		if !errors.As(err, &w) {
+			return err
+		}
+		if err := t.waitFor(ctx, w.owner); err != nil {
+			return err
+		}
+	}
+}
+
+// waitFor blocks until the writer with the given id ends. After
+// DeadlockTimeout it checks for a wait cycle and, if this transaction is in
+// one, returns ErrDeadlock. The caller must then roll back (to a savepoint
+// or fully) so the other transactions in the cycle can go on.
+func (t *Txn) waitFor(ctx context.Context, owner uint64) error {
+	o := t.m.lookup(owner)
+	if o == nil {
+		return nil
+	}
+	t.waitingFor.Store(owner)
+	defer t.waitingFor.Store(0)
+	timer := time.NewTimer(t.m.opts.DeadlockTimeout)
+	defer timer.Stop()
+	for {
+		select {
+		case <-o.done:
+			return nil
+		case <-ctx.Done():
+			return ErrCanceled
+		case <-timer.C:
+			if t.m.inCycle(t) {
+				return ErrDeadlock
+			}
+			timer.Reset(t.m.opts.DeadlockTimeout)
+		}
+	}
+}
+
+// inCycle reports whether t's wait leads back to t. Waits form chains (a
+// transaction waits for one writer at a time), so following the chain
+// finds any cycle. Under m.deadlock, the first checker of a cycle clears
+// its own wait, so the others no longer see the cycle: one victim.
+func (m *Manager) inCycle(t *Txn) bool {
+	m.deadlock.Lock()
+	defer m.deadlock.Unlock()
+	cur := t
+	for i := 0; i < 1<<16; i++ {
+		w := cur.waitingFor.Load()
+		if w == 0 {
+			return false
+		}
+		next := m.lookup(w)
+		if next == nil {
+			return false
+		}
+		if next == t {
+			t.waitingFor.Store(0)
+			return true
+		}
+		cur = next
+	}
+	return false
+}

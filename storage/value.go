@@ -627,7 +627,7 @@ func formatInterval(months, days int32, micros int64) string {
 	}
 	var parts []string
 	unit := func(n int64, singular, plural string) {
-		if n == 1 || n == -1 {
+		if n == 1 { // Postgres writes "-1 mons", singular only for +1
 			parts = append(parts, strconv.FormatInt(n, 10)+" "+singular)
 		} else if n != 0 {
 			parts = append(parts, strconv.FormatInt(n, 10)+" "+plural)

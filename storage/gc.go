@@ -196,7 +196,7 @@ func (t *Table) pruneIndexes(r Record, horizon uint64) int {
 		buf = ik
 		t.mu.Lock()
 		carried := false
-		if slot, ok := t.mu.pk.Get(pkEntry{key: unsafeString(pk)}); ok {
+		if slot, ok := t.mu.pk.Get(probe(pk)); ok {
 			t.walkChain(t.Head(slot.slot), func(v Record) bool {
 				if v.Flags()&(FlagInvalid|flagCollected) != 0 || v.Tombstone() {
 					return true

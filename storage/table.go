@@ -50,6 +50,7 @@ type Table struct {
 		freeSlots []SlotID
 	}
 	liveKeys atomic.Int64
+	point    pointIndex
 }
 
 // Schema is what storage must know of a table's columns: their types, to
@@ -58,17 +59,45 @@ type Schema struct {
 	Types []Type
 }
 
+// pkEntry carries the key's first 8 bytes inline so most comparisons in a
+// btree search stay inside the node instead of chasing the key's pointer
+// into a cache miss.
 type pkEntry struct {
-	key  string
-	slot SlotID
+	prefix uint64
+	key    string
+	slot   SlotID
 }
 
-func pkLess(a, b pkEntry) bool { return a.key < b.key }
+func pkLess(a, b pkEntry) bool {
+	if a.prefix != b.prefix {
+		return a.prefix < b.prefix
+	}
+	return a.key < b.key
+}
+
+// keyPrefix packs up to 8 leading bytes big-endian, zero padded: prefix
+// order agrees with string order wherever the prefixes differ.
+func keyPrefix(k string) uint64 {
+	var p uint64
+	n := min(len(k), 8)
+	for i := 0; i < n; i++ {
+		p |= uint64(k[i]) << (56 - 8*i)
+	}
+	return p
+}
+
+func probe(key []byte) pkEntry {
+	k := unsafeString(key)
+	return pkEntry{prefix: keyPrefix(k), key: k}
+}
+
+func newPKEntry(key string, s SlotID) pkEntry { return pkEntry{prefix: keyPrefix(key), key: key, slot: s} }
 
 func newTable(s *Store, id uint32, name string, schema Schema) *Table {
 	t := &Table{id: id, name: name, store: s}
 	t.schema.Store(&schema)
 	t.mu.pk = btree.NewG(32, pkLess)
+	t.point.init()
 	empty := []*slotChunk{}
 	t.chunks.Store(&empty)
 	return t
@@ -101,10 +130,13 @@ func (t *Table) CASHead(s SlotID, old, new Addr) bool {
 	return t.slot(s).CompareAndSwap(uint64(old), uint64(new))
 }
 
-// Lookup finds key's slot.
+// Lookup finds key's slot. The caller holds an epoch guard.
 func (t *Table) Lookup(key []byte) (SlotID, bool) {
+	if s, ok := t.point.lookup(t, key); ok {
+		return s, true
+	}
 	t.mu.RLock()
-	e, ok := t.mu.pk.Get(pkEntry{key: unsafeString(key)})
+	e, ok := t.mu.pk.Get(probe(key))
 	t.mu.RUnlock()
 	return e.slot, ok
 }
@@ -115,12 +147,13 @@ func (t *Table) Lookup(key []byte) (SlotID, bool) {
 func (t *Table) LookupOrInsert(key []byte, head Addr) (s SlotID, created bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if e, ok := t.mu.pk.Get(pkEntry{key: unsafeString(key)}); ok {
+	if e, ok := t.mu.pk.Get(probe(key)); ok {
 		return e.slot, false
 	}
 	s = t.allocSlotLocked()
 	t.slot(s).Store(uint64(head))
-	t.mu.pk.ReplaceOrInsert(pkEntry{key: string(key), slot: s})
+	t.mu.pk.ReplaceOrInsert(newPKEntry(string(key), s))
+	t.point.add(key, s)
 	t.liveKeys.Add(1)
 	return s, true
 }
@@ -151,7 +184,8 @@ func (t *Table) RemoveKey(key []byte, s SlotID, expect Addr) bool {
 	if !t.CASHead(s, expect, 0) {
 		return false
 	}
-	t.mu.pk.Delete(pkEntry{key: unsafeString(key)})
+	t.mu.pk.Delete(probe(key))
+	t.point.remove(key, s)
 	t.liveKeys.Add(-1)
 	t.store.epochs.Retire(func() {
 		t.mu.Lock()
@@ -187,7 +221,7 @@ func (t *Table) Ascend(from, to []byte, fn func(key []byte, s SlotID) bool) {
 		if lo == nil {
 			t.mu.pk.Ascend(visit)
 		} else {
-			t.mu.pk.AscendGreaterOrEqual(pkEntry{key: unsafeString(lo)}, visit)
+			t.mu.pk.AscendGreaterOrEqual(probe(lo), visit)
 		}
 		t.mu.RUnlock()
 		for _, e := range buf {
@@ -223,7 +257,7 @@ func (t *Table) Descend(from, to []byte, fn func(key []byte, s SlotID) bool) {
 		if hi == nil {
 			t.mu.pk.Descend(visit)
 		} else {
-			t.mu.pk.DescendLessOrEqual(pkEntry{key: unsafeString(hi)}, visit)
+			t.mu.pk.DescendLessOrEqual(probe(hi), visit)
 		}
 		t.mu.RUnlock()
 		for _, e := range buf {
@@ -349,7 +383,7 @@ func (ix *Index) AddUnique(ik, pk []byte, check func(otherPK []byte, head Addr) 
 		}
 		if other := o.key[o.n:]; other != unsafeString(pk) {
 			var head Addr
-			if e, ok := ix.table.mu.pk.Get(pkEntry{key: other}); ok {
+			if e, ok := ix.table.mu.pk.Get(newPKEntry(other, 0)); ok {
 				head = ix.table.Head(e.slot)
 			}
 			err = check([]byte(other), head)

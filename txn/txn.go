@@ -101,8 +101,13 @@ type Txn struct {
 	commitTS uint64
 	serial   uint64
 
-	state atomic.Int32  // shared: read by waiters
-	done  chan struct{} // shared: closed when the txn ends
+	writeBuf [2]writeEntry // spares most transactions an allocation
+
+	state atomic.Int32 // shared: read by waiters
+	// done is closed when the txn ends. Made when the txn first writes,
+	// before any marker of its becomes visible: only writers are waited
+	// for. Shared: read by waiters.
+	done chan struct{}
 	// waitingFor is the id of the writer this txn waits for, 0 if none.
 	// Shared: read by other txns' deadlock checks.
 	waitingFor atomic.Uint64
@@ -139,7 +144,8 @@ func (s *Session) Begin(opts TxnOptions) *Txn {
 	if s.cur != nil {
 		panic("txn: Begin while a transaction is running on the session")
 	}
-	t := &Txn{m: s.m, sess: s, id: s.m.nextID.Add(1), opts: opts, done: make(chan struct{})}
+	t := &Txn{m: s.m, sess: s, id: s.m.nextID.Add(1), opts: opts}
+	t.writes = t.writeBuf[:0]
 	s.cur = t
 	return t
 }
@@ -335,10 +341,7 @@ func (t *Txn) finish(s txnState) {
 	t.sess.cur = nil
 	if t.registered {
 		t.m.unregister(t)
+		close(t.done)
 	}
-	close(t.done)
 	t.writes, t.reads, t.scans, t.saves = nil, nil, nil, nil
 }
-
-// Done returns a channel closed when the transaction ends.
-func (t *Txn) Done() <-chan struct{} { return t.done }

@@ -72,6 +72,7 @@ func (t *Txn) write(ctx context.Context, tbl *storage.Table, key []byte, kind wr
 	if !t.registered {
 		// Register before any marker of ours is visible, so a writer that
 		// meets one can find us to wait.
+		t.done = make(chan struct{})
 		t.m.register(t)
 		t.registered = true
 	}
@@ -153,7 +154,7 @@ func (t *Txn) write(ctx context.Context, tbl *storage.Table, key []byte, kind wr
 			return false, err
 		}
 		var oldVal []byte
-		if live {
+		if live && kind != kindDelete && len(tbl.Indexes()) > 0 {
 			oldVal = append([]byte(nil), cur...)
 		}
 		spec := storage.RecordSpec{Table: tbl.ID(), BeginTS: t.marker(), Prev: head, Key: key, Value: val}

@@ -3,7 +3,7 @@ GO        ?= go
 PKGS      ?= ./...
 RACE_PKGS ?= ./storage/... ./txn/... ./cpr/...
 TEST_TIMEOUT ?= 15m
-STATICCHECK_VERSION ?= 2025.1.1
+STATICCHECK_VERSION ?= v0.8.2
 GOBIN     ?= $(shell $(GO) env GOPATH)/bin
 BENCH     ?= .
 BENCHTIME ?= 1s
@@ -25,8 +25,8 @@ test: ## run all tests (no external services needed)
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) $(PKGS)
 
 .PHONY: race
-race: ## run storage, txn and cpr tests under the race detector
-	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) $(RACE_PKGS)
+race: ## run storage, txn and cpr tests under the race detector (-short: long soak tests scale down)
+	$(GO) test -race -short -count=1 -timeout $(TEST_TIMEOUT) $(RACE_PKGS)
 
 .PHONY: lint
 lint: $(GOBIN)/staticcheck ## go vet + staticcheck (installs staticcheck)

@@ -10,16 +10,16 @@
 // byte offset that only grows. Records are not Go objects: the Go garbage
 // collector never scans them, and a checkpoint reads pages sequentially.
 //
-//	 address:   page number (high bits) | offset in page (low PageBits bits)
+//	address:   page number (high bits) | offset in page (low PageBits bits)
 //
-//	 log:  [ page b ][ page b+1 ] ... [ page t ]
-//	         ^ Begin (lowest live address)      ^ Tail (next append)
+//	log:  [ page b ][ page b+1 ] ... [ page t ]
+//	        ^ Begin (lowest live address)      ^ Tail (next append)
 //
-//	 record (8-byte aligned, never straddles a page):
-//	 +---------+---------+---------+----------------------------+--------------------+-----+-------+-----+
-//	 | beginTS | endTS   | prev    | flags:16 keylen:16 tbl:32 | vallen:32 crc:32   | key | value | pad |
-//	 +---------+---------+---------+----------------------------+--------------------+-----+-------+-----+
-//	   word 0    word 1    word 2    word 3                       word 4               40 bytes of header
+//	record (8-byte aligned, never straddles a page):
+//	+---------+---------+---------+----------------------------+--------------------+-----+-------+-----+
+//	| beginTS | endTS   | prev    | flags:16 keylen:16 tbl:32 | vallen:32 crc:32   | key | value | pad |
+//	+---------+---------+---------+----------------------------+--------------------+-----+-------+-----+
+//	  word 0    word 1    word 2    word 3                       word 4               40 bytes of header
 //
 // beginTS is the commit timestamp of the version's writer, or the writer's
 // marker (bit 63 set) until it commits. endTS is 0 while the version is

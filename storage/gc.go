@@ -213,7 +213,7 @@ func (t *Table) pruneIndexes(r Record, horizon uint64) int {
 			})
 		}
 		if !carried {
-			if _, found := ix.tree.Delete(ixEntry{key: string(ik) + string(pk)}); found {
+			if ix.removeLocked(ik, pk) {
 				pruned++
 			}
 		}

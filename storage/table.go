@@ -91,7 +91,9 @@ func probe(key []byte) pkEntry {
 	return pkEntry{prefix: keyPrefix(k), key: k}
 }
 
-func newPKEntry(key string, s SlotID) pkEntry { return pkEntry{prefix: keyPrefix(key), key: key, slot: s} }
+func newPKEntry(key string, s SlotID) pkEntry {
+	return pkEntry{prefix: keyPrefix(key), key: key, slot: s}
+}
 
 func newTable(s *Store, id uint32, name string, schema Schema) *Table {
 	t := &Table{id: id, name: name, store: s}
@@ -397,9 +399,11 @@ func (ix *Index) AddUnique(ik, pk []byte, check func(otherPK []byte, head Addr) 
 	return nil
 }
 
-// remove deletes the entry (ik, pk).
-func (ix *Index) remove(ik, pk []byte) {
-	ix.tree.Delete(ixEntry{key: string(ik) + string(pk)})
+// removeLocked deletes the entry (ik, pk) and reports whether it existed;
+// the caller holds the table lock.
+func (ix *Index) removeLocked(ik, pk []byte) bool {
+	_, found := ix.tree.Delete(ixEntry{key: string(ik) + string(pk)})
+	return found
 }
 
 // Ascend calls fn for each entry whose index key is in [from, to) in

@@ -32,6 +32,11 @@ func newEnv(t testing.TB, opts Options) *env {
 	e := &env{t: t, store: st, m: m, tbl: tbl}
 	t.Cleanup(func() {
 		m.Close()
+		g := st.NewGuard()
+		defer g.Close()
+		if err := st.CheckConsistency(g); err != nil {
+			t.Error(err)
+		}
 	})
 	return e
 }

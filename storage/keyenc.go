@@ -37,7 +37,7 @@ package storage
 //	                          flipped, big-endian
 //	uuid                      the 16 bytes
 //
-// The ordered varint (appendOrderedInt) spends one byte on -0 ≤ x ≤ 109
+// The ordered varint (appendOrderedInt) spends one byte on 0 ≤ x ≤ 109
 // and at most nine bytes on any int64; its first byte orders the lengths.
 //
 // Invariants:

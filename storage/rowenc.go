@@ -4,25 +4,29 @@ package storage
 // rows. It carries no type tags, so it is only meaningful together with the
 // column types it was written with.
 //
-//	row      = count bitmap column*
-//	count    = uvarint n                   number of encoded columns
-//	bitmap   = ceil(n/8) bytes             bit i%8 of byte i/8 set <=> column i is NULL
-//	column   = one per non-NULL column i < n, in column order, by types[i]:
+//	row    = count bitmap column*
+//	count  = uvarint n              number of encoded columns, n <= len(types)
+//	bitmap = ceil(n/8) bytes        bit i%8 of byte i/8 set <=> column i is NULL
+//	column = one per non-NULL column i < n, in column order, laid out by types[i]:
 //
-//	  boolean                       | 0 or 1 |                           1 byte
-//	  smallint                      | int16 LE |                         2 bytes
-//	  integer, date                 | int32 LE |                         4 bytes
-//	  bigint, timestamp(tz)         | int64 LE |                         8 bytes
-//	  real                          | float32 bits LE |                  4 bytes
-//	  double precision              | float64 bits LE |                  8 bytes
-//	  interval                      | months i32 LE | days i32 LE | µs i64 LE |  16 bytes
-//	  uuid                          | 16 bytes as is |                  16 bytes
-//	  text, bytea                   | uvarint len | len bytes |
-//	  numeric                       | form | exponent | len | coefficient |
-//	      form        1 byte: numFinitePos, numFiniteNeg, numFormNaN, numFormPosInf, numFormNegInf
-//	      exponent    zigzag varint, fits int32                   (finite only)
-//	      len         uvarint                                     (finite only)
-//	      coefficient len bytes, big-endian magnitude             (finite only)
+//	  boolean                 +------+                                  1 byte
+//	                          | 0/1  |
+//	                          +------+
+//	  smallint                | i16  |                                  2 bytes
+//	  integer, date           | i32  |                                  4 bytes
+//	  bigint, timestamp(tz)   | i64  |                                  8 bytes
+//	  real                    | f32 bits |                              4 bytes
+//	  double precision        | f64 bits |                              8 bytes
+//	  interval                | months i32 | days i32 | µs i64 |       16 bytes
+//	  uuid                    | 16 bytes as is |                       16 bytes
+//	  text, bytea             | uvarint len | len bytes |
+//	  numeric                 | form | zigzag exponent | uvarint len | coefficient |
+//	                          (only form for NaN and ±Inf)
+//
+//	  All fixed-size integers and float bits are little-endian.
+//	  numeric form:  0 finite ≥ 0, 1 finite < 0, 2 NaN, 3 +Inf, 4 -Inf;
+//	  exponent: the apd exponent (value = ±coefficient × 10^exponent), int32;
+//	  coefficient: len bytes, big-endian magnitude, no leading zero byte.
 //
 // Example: (int32 7, NULL, text 'hi') with types (integer, text, text):
 //
@@ -36,8 +40,8 @@ package storage
 //     the result (over the first n types) reproduces b exactly. Decoding
 //     therefore rejects non-minimal varints, set padding bits in the bitmap,
 //     booleans other than 0/1, coefficients with leading zero bytes,
-//     negative zero and trailing bytes. (Only the payload of a signaling
-//     float32 NaN is not preserved: widening to float64 quiets it.)
+//     negative zero and trailing bytes. Float bits, NaN payloads included,
+//     are preserved.
 //  3. n may be smaller than len(types): the missing trailing columns decode
 //     as NULL. This is how ALTER TABLE ADD COLUMN avoids rewriting rows; the
 //     SQL layer applies defaults. n larger than len(types) is corruption.
@@ -129,7 +133,7 @@ func encodedSize(t Type, v Value) (int, error) {
 	if v.typ == TypeNull {
 		return 0, nil
 	}
-	if v.typ.family() != t.family() || v.typ == TypeText && t == TypeBytea || v.typ == TypeBytea && t == TypeText {
+	if v.typ.family() != t.family() {
 		return 0, fmt.Errorf("%w: %s value in %s column", ErrTypeMismatch, v.typ, t)
 	}
 	switch t {
@@ -172,8 +176,7 @@ func appendColumn(dst []byte, t Type, v Value) []byte {
 	case TypeInt64, TypeTimestamp, TypeTimestampTZ, TypeFloat64:
 		return binary.LittleEndian.AppendUint64(dst, uint64(v.i))
 	case TypeFloat32:
-		f := float32(math.Float64frombits(uint64(v.i)))
-		return binary.LittleEndian.AppendUint32(dst, math.Float32bits(f))
+		return binary.LittleEndian.AppendUint32(dst, narrowFloat64(uint64(v.i)))
 	case TypeInterval:
 		dst = binary.LittleEndian.AppendUint32(dst, uint32(v.j>>32))
 		dst = binary.LittleEndian.AppendUint32(dst, uint32(v.j))
@@ -325,7 +328,7 @@ func decodeColumn(src []byte, t Type) (Value, int, error) {
 	case TypeInt64, TypeTimestamp, TypeTimestampTZ, TypeFloat64:
 		return Value{typ: t, i: int64(le.Uint64(src))}, 8, nil
 	case TypeFloat32:
-		return Float32(math.Float32frombits(le.Uint32(src))), 4, nil
+		return Value{typ: t, i: int64(widenFloat32(math.Float32frombits(le.Uint32(src))))}, 4, nil
 	case TypeInterval:
 		return Interval(int32(le.Uint32(src)), int32(le.Uint32(src[4:])), int64(le.Uint64(src[8:]))), 16, nil
 	case TypeUUID:

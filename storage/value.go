@@ -122,7 +122,7 @@ func (t Type) family() family {
 //
 //	bool                  i = 0 or 1
 //	int16/int32/int64     i
-//	float32/float64       i = math.Float64bits (float32 widened exactly)
+//	float32/float64       i = math.Float64bits (float32 widened exactly, NaN payloads too)
 //	date                  i = days since 2000-01-01
 //	timestamp(tz)         i = µs since 2000-01-01 00:00:00 (UTC)
 //	interval              i = µs, j = months<<32 | uint32(days)
@@ -162,7 +162,32 @@ func Int64(x int64) Value { return Value{typ: TypeInt64, i: x} }
 
 // Float32 returns a real value.
 func Float32(f float32) Value {
-	return Value{typ: TypeFloat32, i: int64(math.Float64bits(float64(f)))}
+	return Value{typ: TypeFloat32, i: int64(widenFloat32(f))}
+}
+
+// widenFloat32 is float64(f) except that NaNs keep their payload and
+// signaling bit: hardware conversion quiets signaling NaNs, which would
+// make a stored real change bits on its way through a Value.
+func widenFloat32(f float32) uint64 {
+	if f == f {
+		return math.Float64bits(float64(f))
+	}
+	b := math.Float32bits(f)
+	return uint64(b>>31)<<63 | 0x7ff<<52 | uint64(b&0x7fffff)<<29
+}
+
+// narrowFloat64 is the inverse of widenFloat32 for values it produced, and
+// float32 conversion for other non-NaNs.
+func narrowFloat64(u uint64) uint32 {
+	f := math.Float64frombits(u)
+	if f == f {
+		return math.Float32bits(float32(f))
+	}
+	payload := uint32(u>>29) & 0x7fffff
+	if payload == 0 { // the payload was only in bits float32 lacks; stay a NaN
+		payload = 0x400000
+	}
+	return uint32(u>>63)<<31 | 0xff<<23 | payload
 }
 
 // Float64 returns a double precision value.
@@ -461,6 +486,14 @@ func compareMagnitude(a, b *apd.Decimal) int {
 	if a.Exponent == b.Exponent {
 		return a.Coeff.Cmp(&b.Coeff)
 	}
+	// Fast path for the common case of word-sized coefficients that differ
+	// in scale (1.5 vs 1.25): align them with one multiplication.
+	if a.Coeff.IsUint64() && b.Coeff.IsUint64() {
+		if a.Exponent > b.Exponent {
+			return compareScaled(a.Coeff.Uint64(), int64(a.Exponent)-int64(b.Exponent), b.Coeff.Uint64())
+		}
+		return -compareScaled(b.Coeff.Uint64(), int64(b.Exponent)-int64(a.Exponent), a.Coeff.Uint64())
+	}
 	if c := cmp.Compare(adjustedExponent(a), adjustedExponent(b)); c != 0 {
 		return c
 	}
@@ -468,6 +501,21 @@ func compareMagnitude(a, b *apd.Decimal) int {
 	da := trimTrailingZeros(a.Coeff.Append(bufA[:0], 10))
 	db := trimTrailingZeros(b.Coeff.Append(bufB[:0], 10))
 	return bytes.Compare(da, db)
+}
+
+var pow10 = [...]uint64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19}
+
+// compareScaled compares x·10^shift with y for x ≥ 1 and shift ≥ 1.
+func compareScaled(x uint64, shift int64, y uint64) int {
+	if shift >= int64(len(pow10)) {
+		return 1 // x·10^20 exceeds every uint64
+	}
+	hi, lo := bits.Mul64(x, pow10[shift])
+	if hi != 0 {
+		return 1
+	}
+	return cmp.Compare(lo, y)
 }
 
 // adjustedExponent is the power of ten of d's most significant digit.

@@ -75,8 +75,20 @@ func (s *Store) Collect(g *Guard, horizon uint64, maxPages int) GCStats {
 		}
 	}
 	stop := limit
-	var deadBytes uint64
+	// Garbage accounting: only what the truncation drops leaves the
+	// estimate, and only what was counted into it: dead records that were
+	// superseded or invalidated (a collected record or a dropped table's
+	// current version never was), and page fillers. Records on the page
+	// the pass stops in stay in the log and are judged again by the next
+	// pass, so sums are kept per page and taken only once the scan has
+	// left the page.
+	var deadBytes, recBytes, pageDead, pageRecs uint64
+	page := s.log.PageStart(begin)
 	s.log.Scan(begin, limit, func(a Addr, r Record) bool {
+		if p := s.log.PageStart(a); p != page {
+			deadBytes, recBytes = deadBytes+pageDead, recBytes+pageRecs
+			pageDead, pageRecs, page = 0, 0, p
+		}
 		st.Scanned++
 		if s.holds.Load() > 0 {
 			st.Blocked = "checkpoint holds compaction"
@@ -86,17 +98,24 @@ func (s *Store) Collect(g *Guard, horizon uint64, maxPages int) GCStats {
 		switch verdict, why := s.judge(a, r, horizon, &st); verdict {
 		case gcDead:
 			st.Dead++
-			deadBytes += r.Size()
+			if r.Invalid() || IsCommitted(r.EndTS()) {
+				pageDead += r.Size()
+			}
 		case gcStop:
 			st.Blocked = why
 			stop = a
 			return false
 		}
+		pageRecs += r.Size()
 		return true
 	})
 	g.Exit()
-	s.garbage.Add(-int64(deadBytes))
+	if stop == limit {
+		deadBytes, recBytes = deadBytes+pageDead, recBytes+pageRecs
+	}
 	if cut := s.log.PageStart(stop); cut > begin {
+		fillers := uint64(cut-begin) - recBytes
+		s.garbage.Add(-int64(deadBytes + fillers))
 		st.Truncated = uint64(cut - begin)
 		s.log.Truncate(cut)
 	}

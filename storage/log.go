@@ -46,8 +46,11 @@ type Log struct {
 		// reader may still resolve: truncated pages keep their slot until
 		// the epoch protection releases them.
 		heldFrom uint64
+		// held counts the pages the log owns: in the page table, waiting
+		// for the epoch protection, or pooled for reuse.
+		held int64
 	}
-	pagesAllocated atomic.Int64
+	pagesAllocated atomic.Int64 // the peak of mu.held
 	// onFiller is told how many bytes each page filler wastes; set before
 	// the log is shared.
 	onFiller func(n uint64)
@@ -95,12 +98,18 @@ func (l *Log) Tail() Addr { return Addr(l.tail.Load()) }
 // Size returns the bytes between begin and tail.
 func (l *Log) Size() uint64 { return l.tail.Load() - l.begin.Load() }
 
-// PagesAllocated returns how many pages were ever allocated (recycled pages
-// are not counted twice): a measure of the log's peak footprint.
+// PagesAllocated returns the most pages the log has owned at once (live,
+// waiting for the epoch protection, or pooled for reuse): its peak
+// footprint. Recycled pages are not counted twice, and neither are pages
+// the pool handed back to the Go runtime and the log allocated again later.
 func (l *Log) PagesAllocated() int64 { return l.pagesAllocated.Load() }
 
+// newPage allocates a page; the caller holds mu, or owns the log alone.
 func (l *Log) newPage() *page {
-	l.pagesAllocated.Add(1)
+	l.mu.held++
+	if l.mu.held > l.pagesAllocated.Load() {
+		l.pagesAllocated.Store(l.mu.held)
+	}
 	w := make([]uint64, l.pageSize/8)
 	return &page{words: w, bytes: unsafe.Slice((*byte)(unsafe.Pointer(&w[0])), l.pageSize)}
 }
@@ -131,6 +140,12 @@ func (l *Log) Append(spec *RecordSpec) (Addr, error) {
 	p := pt.pages[(t>>l.pageBits)&pt.mask]
 	off := t & (l.pageSize - 1)
 	writeRecord(p.words[off/8:], p.bytes[off:], spec, crc)
+	if (t+size)&(l.pageSize-1) == 0 {
+		// The record ends exactly at a page boundary: the tail moves onto
+		// the next page, which must be ready before the tail is published
+		// (an append there would otherwise write into a stale ring slot).
+		l.preparePageLocked(t + size)
+	}
 	l.tail.Store(t + size)
 	l.mu.Unlock()
 	return Addr(t), nil
@@ -152,6 +167,13 @@ func (l *Log) nextPageLocked(t, rest uint64) uint64 {
 		w[wLens] = rest - headerSize
 	}
 	next := (t>>l.pageBits + 1) << l.pageBits
+	l.preparePageLocked(next)
+	return next
+}
+
+// preparePageLocked installs a fresh page for the page starting at next.
+func (l *Log) preparePageLocked(next uint64) {
+	pt := l.pt.Load()
 	np := l.takePageLocked()
 	pageNo := next >> l.pageBits
 	if pageNo-l.mu.heldFrom >= uint64(len(pt.pages)) {
@@ -159,7 +181,6 @@ func (l *Log) nextPageLocked(t, rest uint64) uint64 {
 	}
 	// The slot for pageNo held a page that no reader can reach any more.
 	pt.pages[pageNo&pt.mask] = np
-	return next
 }
 
 func (l *Log) takePageLocked() *page {
@@ -217,6 +238,7 @@ func (l *Log) Truncate(a Addr) {
 			for i := 4; i < len(l.mu.pool); i++ {
 				l.mu.pool[i] = nil
 			}
+			l.mu.held -= int64(len(l.mu.pool) - 4)
 			l.mu.pool = l.mu.pool[:4]
 		}
 		l.mu.Unlock()

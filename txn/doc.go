@@ -26,7 +26,10 @@
 //	SERIALIZABLE     REPEATABLE READ plus validation at commit: a writing
 //	                 transaction commits only if no key it read and no key
 //	                 in a range it scanned has a version committed after its
-//	                 snapshot. Writers thus serialize in commit-timestamp
+//	                 snapshot. A write that examined a row and left it
+//	                 alone (no row, a unique violation, a declined
+//	                 UpdateFunc) and a write undone by ROLLBACK TO count as
+//	                 reads: no lock protects what they saw. Writers thus serialize in commit-timestamp
 //	                 order, and every snapshot is a state of that serial
 //	                 history, so read-only transactions need no validation.
 //	                 This aborts more often than Postgres's SSI (it does not
@@ -51,15 +54,18 @@
 //     publish).
 //  3. Clock. Shift makes all later timestamps >= the cut in one CAS; a
 //     commit is counted in its version's in-flight counter from before it
-//     takes a timestamp until it is installed, so Drain(cut) returning
-//     means every commit below the cut is installed.
+//     takes a timestamp until it is installed and its commit point noted,
+//     so Drain(cut) returning means every commit below the cut is
+//     installed and counted by PointBefore.
 //  4. Horizon. A transaction publishes its snapshot before reading at it,
 //     and re-checks the collector's floor (Dekker-style), so the collector
 //     never reclaims a version a running snapshot or a registered reader
 //     (a checkpoint) can see.
 //  5. Commit points. Each session numbers its writing commits 1, 2, ...;
 //     PointBefore(C) is the last serial committed below C, the session's
-//     CPR point for a checkpoint at C.
+//     CPR point for a checkpoint at C. The history keeps the session's
+//     first commit of each version (a cut is a version boundary, so that is
+//     all PointBefore needs), however long after the cut it is asked.
 //
 // # Lifetimes
 //

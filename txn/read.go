@@ -8,9 +8,14 @@ import (
 // current statement sees: the newest version that is either this
 // transaction's write from an earlier statement or committed at or below
 // the snapshot. A tombstone result means "deleted". The caller holds the
-// session's guard.
+// session's guard and loaded head under it.
+//
+// head is read even if the log's begin has passed it: the collector may
+// have moved the version (an identical copy) and truncated its page since
+// the caller loaded the slot, and the guard keeps that page readable. Only
+// prev links are bounded by begin: they may lead to recycled pages.
 func (t *Txn) visible(lg *storage.Log, head storage.Addr) (storage.Record, bool) {
-	for a := head; a != 0 && a >= lg.Begin(); {
+	for a := head; a != 0 && (a == head || a >= lg.Begin()); {
 		r := lg.Record(a)
 		if !r.Invalid() {
 			b := r.BeginTS()

@@ -21,7 +21,7 @@ type Session struct {
 	// another goroutine.
 	mu      sync.Mutex
 	serial  uint64        // serial of the last committed writing transaction
-	history []CommitPoint // commits not yet trimmed by a checkpoint, oldest first
+	history []CommitPoint // first commit of each version not yet trimmed by a checkpoint, oldest first
 }
 
 // CommitPoint says that a session's transaction number Serial committed at
@@ -92,11 +92,15 @@ func (s *Session) noteCommit(ts uint64) uint64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.serial++
-	s.history = append(s.history, CommitPoint{Serial: s.serial, TS: ts})
-	// Without a checkpoint trimming it, keep the history bounded; the
-	// newest entries are the ones a checkpoint needs.
-	if len(s.history) > 4096 {
-		s.history = append(s.history[:0], s.history[len(s.history)-1024:]...)
+	// PointBefore(cut) needs only the session's first commit at or above
+	// the cut, and a cut is a version boundary: that commit is the first of
+	// its version. So the history keeps the first commit of each version,
+	// one entry per checkpoint, however many commits follow a cut before
+	// the checkpoint reads its points. (Dropping older entries by count
+	// instead lost the one a slow checkpoint needs, and its point came out
+	// too high.)
+	if n := len(s.history); n == 0 || s.history[n-1].TS>>VersionShift != ts>>VersionShift {
+		s.history = append(s.history, CommitPoint{Serial: s.serial, TS: ts})
 	}
 	return s.serial
 }

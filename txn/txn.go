@@ -111,6 +111,11 @@ type Txn struct {
 	// waitingFor is the id of the writer this txn waits for, 0 if none.
 	// Shared: read by other txns' deadlock checks.
 	waitingFor atomic.Uint64
+	// released is closed, and replaced, when a rollback to a savepoint
+	// gives up row locks: waiters for this txn wake and look again, as in
+	// Postgres a waiter for a subtransaction's lock does. Made with done.
+	// Shared: read by waiters.
+	released   atomic.Pointer[chan struct{}]
 	registered bool
 }
 
@@ -231,11 +236,38 @@ func (t *Txn) RollbackTo(name string) error {
 		return fmt.Errorf("%w: %s", ErrNoSavepoint, name)
 	}
 	sp := t.saves[i]
-	t.undo(sp.writes)
+	if t.opts.Isolation == Serializable {
+		t.readUndone(sp.writes)
+	}
+	if len(t.writes) > sp.writes {
+		t.undo(sp.writes)
+		// Wake the waiters for the locks just given up, after undo has
+		// invalidated the versions (see waitFor).
+		rel := make(chan struct{})
+		close(*t.released.Swap(&rel))
+	}
 	// Reads made after the savepoint stay in the read set: their results
 	// may have flowed into what the transaction still does.
 	t.saves = t.saves[:i+1]
 	return nil
+}
+
+// readUndone adds the keys of the writes after the first n to the read
+// set. Each write read the row it replaced (or the key's absence); its lock
+// kept that read valid until commit, and undoing the write drops the lock,
+// so the read must be validated like any other read after a savepoint.
+func (t *Txn) readUndone(n int) {
+	g := t.sess.guard
+	g.Enter()
+	defer g.Exit()
+	lg := t.m.store.Log()
+	for _, w := range t.writes[n:] {
+		key := w.key
+		if key == nil {
+			key = append([]byte(nil), lg.Record(w.addr).Key()...)
+		}
+		t.reads = append(t.reads, readEntry{table: w.table, key: key})
+	}
 }
 
 // Release forgets the named savepoint and those after it.
@@ -312,11 +344,14 @@ func (t *Txn) Commit() error {
 		}
 	}
 	m.visible.Store(ts)
+	// The commit point is part of the installation: a checkpoint reads the
+	// session's points once the clock drained the commits below its cut
+	// (Session.PointBefore), so it must be noted before Release.
+	t.serial = t.sess.noteCommit(ts)
 	m.clock.Release(ts)
 	m.commitMu.Unlock()
 	g.Exit()
 	t.commitTS = ts
-	t.serial = t.sess.noteCommit(ts)
 	t.finish(stateCommitted)
 	return nil
 }

@@ -38,9 +38,10 @@ func (t *Txn) validateLocked() error {
 }
 
 // changed reports whether the newest committed version in the chain is
-// newer than the snapshot.
+// newer than the snapshot. head is read even below the log's begin (see
+// visible).
 func (t *Txn) changed(lg *storage.Log, head storage.Addr) bool {
-	for a := head; a != 0 && a >= lg.Begin(); {
+	for a := head; a != 0 && (a == head || a >= lg.Begin()); {
 		r := lg.Record(a)
 		if b := r.BeginTS(); !r.Invalid() && storage.IsCommitted(b) {
 			return b > t.snapshot

@@ -73,6 +73,8 @@ func (t *Txn) write(ctx context.Context, tbl *storage.Table, key []byte, kind wr
 		// Register before any marker of ours is visible, so a writer that
 		// meets one can find us to wait.
 		t.done = make(chan struct{})
+		rel := make(chan struct{})
+		t.released.Store(&rel)
 		t.m.register(t)
 		t.registered = true
 	}
@@ -87,6 +89,7 @@ func (t *Txn) write(ctx context.Context, tbl *storage.Table, key []byte, kind wr
 		if !ok {
 			if kind != kindInsert {
 				g.Exit()
+				t.noteRead(tbl, key)
 				return false, nil
 			}
 			val, _, err := fn(nil)
@@ -119,7 +122,7 @@ func (t *Txn) write(ctx context.Context, tbl *storage.Table, key []byte, kind wr
 		b := r.BeginTS()
 		if storage.IsMarker(b) && !t.own(b) {
 			g.Exit()
-			if err := t.waitFor(ctx, markerID(b)); err != nil {
+			if err := t.waitFor(ctx, markerID(b), head); err != nil {
 				return false, err
 			}
 			continue
@@ -138,10 +141,12 @@ func (t *Txn) write(ctx context.Context, tbl *storage.Table, key []byte, kind wr
 		}
 		if kind == kindInsert && live {
 			g.Exit()
+			t.noteRead(tbl, key)
 			return false, &UniqueError{Table: tbl.ID(), Key: append([]byte(nil), key...)}
 		}
 		if kind != kindInsert && !live {
 			g.Exit()
+			t.noteRead(tbl, key)
 			return false, nil
 		}
 		var cur []byte
@@ -151,6 +156,7 @@ func (t *Txn) write(ctx context.Context, tbl *storage.Table, key []byte, kind wr
 		val, ok, err := fn(cur)
 		if err != nil || !ok {
 			g.Exit()
+			t.noteRead(tbl, key)
 			return false, err
 		}
 		var oldVal []byte
@@ -181,6 +187,17 @@ func (t *Txn) write(ctx context.Context, tbl *storage.Table, key []byte, kind wr
 	}
 }
 
+// noteRead adds key to a SERIALIZABLE transaction's read set when a write
+// looked at the key's row and left it alone (no row, a unique violation,
+// fn declined): the statement's outcome depends on that row as a read does,
+// and no lock protects it, so commit must validate it. (A write that locks
+// the row needs no entry: nobody else can change the row before commit.)
+func (t *Txn) noteRead(tbl *storage.Table, key []byte) {
+	if t.opts.Isolation == Serializable {
+		t.reads = append(t.reads, readEntry{table: tbl, key: append([]byte(nil), key...)})
+	}
+}
+
 // discard marks an appended record that never got linked.
 func (t *Txn) discard(lg *storage.Log, a storage.Addr) {
 	r := lg.Record(a)
@@ -195,7 +212,11 @@ func (t *Txn) removeNewKey(w writeEntry) {
 }
 
 // errWait asks the caller to wait for a running writer and try again.
-type errWait struct{ owner uint64 }
+// at is the writer's version that made the caller wait.
+type errWait struct {
+	owner uint64
+	at    storage.Addr
+}
 
 func (e errWait) Error() string { return "txn: must wait for a running writer" }
 
@@ -245,7 +266,8 @@ func (t *Txn) addUnique(ctx context.Context, tbl *storage.Table, ix *storage.Ind
 		return err == nil && string(buf) == string(ik)
 	}
 	check := func(other []byte, head storage.Addr) error {
-		for a := head; a != 0 && a >= lg.Begin(); {
+		// head is read even below the log's begin (see visible).
+		for a := head; a != 0 && (a == head || a >= lg.Begin()); {
 			r := lg.Record(a)
 			if r.Invalid() {
 				a = r.Prev()
@@ -256,15 +278,16 @@ func (t *Txn) addUnique(ctx context.Context, tbl *storage.Table, ix *storage.Ind
 			case storage.IsMarker(b) && !t.own(b):
 				// A running writer: whether it keeps or drops the key
 				// depends on its outcome.
+				at := a
 				if carries(r) {
-					return errWait{owner: markerID(b)}
+					return errWait{owner: markerID(b), at: at}
 				}
 				a = r.Prev()
 				for a != 0 && lg.Record(a).Invalid() {
 					a = lg.Record(a).Prev()
 				}
 				if a != 0 && a >= lg.Begin() && carries(lg.Record(a)) {
-					return errWait{owner: markerID(b)}
+					return errWait{owner: markerID(b), at: at}
 				}
 				return nil
 			case !carries(r):
@@ -285,19 +308,29 @@ func (t *Txn) addUnique(ctx context.Context, tbl *storage.Table, ix *storage.Ind
 		if !errors.As(err, &w) {
 			return err
 		}
-		if err := t.waitFor(ctx, w.owner); err != nil {
+		if err := t.waitFor(ctx, w.owner, w.at); err != nil {
 			return err
 		}
 	}
 }
 
-// waitFor blocks until the writer with the given id ends. After
-// DeadlockTimeout it checks for a wait cycle and, if this transaction is in
-// one, returns ErrDeadlock. The caller must then roll back (to a savepoint
-// or fully) so the other transactions in the cycle can go on.
-func (t *Txn) waitFor(ctx context.Context, owner uint64) error {
+// waitFor blocks until the writer with the given id ends, or rolls back to
+// a savepoint and so gives up some locks (at, the writer's version the
+// caller met, tells whether that already happened). After DeadlockTimeout
+// it checks for a wait cycle and, if this transaction is in one, returns
+// ErrDeadlock. The caller must then roll back (to a savepoint or fully) so
+// the other transactions in the cycle can go on. A nil return means "look
+// again", not that the lock is free.
+func (t *Txn) waitFor(ctx context.Context, owner uint64, at storage.Addr) error {
 	o := t.m.lookup(owner)
 	if o == nil {
+		return nil
+	}
+	// Load the channel before checking at: RollbackTo invalidates its
+	// versions before it closes the channel, so either the check sees at
+	// undone or the channel we hold gets closed.
+	released := *o.released.Load()
+	if t.undone(at) {
 		return nil
 	}
 	t.waitingFor.Store(owner)
@@ -308,6 +341,8 @@ func (t *Txn) waitFor(ctx context.Context, owner uint64) error {
 		select {
 		case <-o.done:
 			return nil
+		case <-released:
+			return nil
 		case <-ctx.Done():
 			return ErrCanceled
 		case <-timer.C:
@@ -317,6 +352,15 @@ func (t *Txn) waitFor(ctx context.Context, owner uint64) error {
 			timer.Reset(t.m.opts.DeadlockTimeout)
 		}
 	}
+}
+
+// undone reports whether the version at a was rolled back (or is gone).
+func (t *Txn) undone(a storage.Addr) bool {
+	g := t.sess.guard
+	g.Enter()
+	defer g.Exit()
+	lg := t.m.store.Log()
+	return a < lg.Begin() || lg.Record(a).Invalid()
 }
 
 // inCycle reports whether t's wait leads back to t. Waits form chains (a

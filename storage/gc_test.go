@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 	"sync"
@@ -306,11 +305,12 @@ func TestCollectStopsAtMarkersAndDropsInvalid(t *testing.T) {
 
 func TestCollectDropsRecordsOfDroppedTables(t *testing.T) {
 	e := newGCEnv(t, 12)
-	other, _ := e.s.CreateTable(2, "other", Schema{})
+	if _, err := e.s.CreateTable(2, "other", Schema{}); err != nil {
+		t.Fatal(err)
+	}
 	for i := 0; i < 100; i++ {
 		e.s.Log().Append(&RecordSpec{Table: 2, BeginTS: 5, Key: []byte(fmt.Sprint(i)), Value: make([]byte, 100)})
 	}
-	_ = other
 	if err := e.s.DropTable(2); err != nil {
 		t.Fatal(err)
 	}
@@ -371,7 +371,6 @@ func TestCollectHoldCompaction(t *testing.T) {
 	for time.Now().Before(deadline) || holds < 20 {
 		release := e.s.HoldCompaction()
 		before, begin, tail := heads(), e.s.Log().Begin(), e.s.Log().Tail()
-		m0 := moved.Load()
 		time.Sleep(time.Millisecond)
 		if after := heads(); fmt.Sprint(after) != fmt.Sprint(before) {
 			t.Fatal("a record moved while a compaction hold was held")
@@ -379,7 +378,6 @@ func TestCollectHoldCompaction(t *testing.T) {
 		if e.s.Log().Begin() != begin || e.s.Log().Tail() != tail {
 			t.Fatalf("log changed under a hold: begin %d->%d tail %d->%d", begin, e.s.Log().Begin(), tail, e.s.Log().Tail())
 		}
-		_ = m0
 		release()
 		holds++
 		time.Sleep(100 * time.Microsecond)
@@ -494,5 +492,4 @@ func TestShouldCollect(t *testing.T) {
 			t.Fatalf("k%03d = %q", i, v)
 		}
 	}
-	_ = bytes.Equal
 }

@@ -669,9 +669,8 @@ func TestLogConcurrentReadersAndTruncation(t *testing.T) {
 	var recs []logRec
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := 0; i < 300 && len(errc) == 0; i++ {
-		seed := uint64(len(recs)) + 1
 		for j := 0; j < 200; j++ {
-			seed = uint64(len(recs)) + 1
+			seed := uint64(len(recs)) + 1
 			vl := rng.IntN(600)
 			recs = append(recs, logAppend(t, l, logRec{table: 1, begin: seed, key: logPattern(seed, 8), val: logPattern(seed<<20, vl)}))
 		}

@@ -517,8 +517,7 @@ func TestIndexAddUnique(t *testing.T) {
 	if err := ix.AddUnique(ixKey(7), []byte("pk1"), record); err != nil || len(calls) != 0 {
 		t.Fatalf("re-adding own entry: %v, calls %v", err, calls)
 	}
-	// An entry with a key that has ixKey(7) as a byte prefix but is a
-	// different index key must not be reported: use the neighbours.
+	// Entries under the neighbouring index keys 6 and 8 are not reported.
 	ix.Add(ixKey(6), []byte("pk6"))
 	ix.Add(ixKey(8), []byte("pk8"))
 

@@ -256,12 +256,15 @@ func TestLockWaitCanceled(t *testing.T) {
 					}
 					return waiter.Update(ctx, e.tbl, k(key), add(10))
 				})
-				w.mustBlock(t, blockedFor)
 				if how == "cancel" {
+					w.mustBlock(t, blockedFor)
 					cancel()
 				}
 				_, err := w.wait(t)
 				wantErr(t, "canceled wait", err, ErrCanceled)
+				if how == "deadline" && w.elapsed() < 2*deadlockTimeout {
+					t.Fatalf("wait ended after %v, before its deadline", w.elapsed())
+				}
 				if errors.Is(err, ErrDeadlock) {
 					t.Fatalf("canceled wait reported a deadlock: %v", err)
 				}

@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"reflect"
-	"sort"
 	"testing"
 	"time"
 )
@@ -246,15 +244,3 @@ func serialOrder(initial map[int]int64, txns []histTxn, final map[int]int64) []s
 	}
 	return nil
 }
-
-// keysOf returns the sorted keys of rows, for messages.
-func keysOf(rows map[int]int64) []int {
-	ks := make([]int, 0, len(rows))
-	for k := range rows {
-		ks = append(ks, k)
-	}
-	sort.Ints(ks)
-	return ks
-}
-
-func pair(a, b int64) string { return fmt.Sprintf("(%d, %d)", a, b) }

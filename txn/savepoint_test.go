@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/persiandb/persiandb/storage"
 )
 
 func mustSavepoint(t testing.TB, tx *Txn, name string) {
@@ -351,4 +353,77 @@ func TestSerializableReadsSurviveRollbackTo(t *testing.T) {
 		t.Fatalf("commit: %v, want ErrSerialization", err)
 	}
 	wantRows(t, "committed", e.committed(), map[int]int64{0: 5, 1: 0})
+}
+
+// uniqueTable is a table (id int64 primary key, val int64) with a unique
+// index on val.
+func uniqueTable(t testing.TB, e *env) *storage.Table {
+	t.Helper()
+	tbl, err := e.store.CreateTable(9, "uq", storage.Schema{Types: []storage.Type{storage.TypeInt64, storage.TypeInt64}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tbl.AddIndex(storage.IndexSpec{ID: 1, Name: "uq_val", Unique: true, Columns: []int{1}}); err != nil {
+		t.Fatal(err)
+	}
+	return tbl
+}
+
+func uniqueRow(t testing.TB, id, val int64) []byte {
+	t.Helper()
+	b, err := storage.EncodeRow(nil, []storage.Type{storage.TypeInt64, storage.TypeInt64}, []storage.Value{storage.Int64(id), storage.Int64(val)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestRollbackToSavepointReleasesUniqueKey: an insert waiting on a unique
+// index key that a running transaction took (by inserting a row with it)
+// or is giving up (by updating its row away from it) after a savepoint
+// wakes when that transaction rolls back to the savepoint. Then the key is
+// free again in the first case (the insert succeeds) and back with its
+// old row in the second (unique violation).
+func TestRollbackToSavepointReleasesUniqueKey(t *testing.T) {
+	for _, kind := range []string{"insert", "update"} {
+		t.Run(kind, func(t *testing.T) {
+			e := newEnv(t, Options{})
+			tbl := uniqueTable(t, e)
+			ctx := context.Background()
+			setup := e.begin(ReadCommitted)
+			if err := setup.Insert(ctx, tbl, k(1), uniqueRow(t, 1, 7)); err != nil {
+				t.Fatal(err)
+			}
+			mustCommit(t, setup)
+
+			holder, waiter := e.begin(ReadCommitted), e.begin(ReadCommitted)
+			mustSavepoint(t, holder, "s")
+			switch kind {
+			case "insert": // takes val 8
+				if err := holder.Insert(ctx, tbl, k(2), uniqueRow(t, 2, 8)); err != nil {
+					t.Fatal(err)
+				}
+			case "update": // gives up val 7 for 9
+				ok, err := holder.Update(ctx, tbl, k(1), func([]byte) ([]byte, bool, error) { return uniqueRow(t, 1, 9), true, nil })
+				if err != nil || !ok {
+					t.Fatalf("update: ok=%v err=%v", ok, err)
+				}
+			}
+			val := map[string]int64{"insert": 8, "update": 7}[kind]
+			w := async(func() (bool, error) { return true, waiter.Insert(ctx, tbl, k(3), uniqueRow(t, 3, val)) })
+			w.mustBlock(t, blockedFor)
+			mustRollbackTo(t, holder, "s")
+			_, err := w.wait(t)
+			if kind == "insert" {
+				wantErr(t, "insert of the released key", err, nil)
+			} else {
+				var ue *UniqueError
+				if !errors.As(err, &ue) || ue.Index != "uq_val" {
+					t.Fatalf("insert of the restored key: %v, want a UniqueError on uq_val", err)
+				}
+			}
+			mustCommit(t, waiter)
+			mustCommit(t, holder)
+		})
+	}
 }

@@ -11,9 +11,10 @@ import (
 // slow on large stores.
 //
 // It checks, for every key of every table: the slot holds an address in
-// [Begin, Tail); every version in the chain lies in the live log, belongs
-// to the table, carries the key, has a valid checksum, and has a smaller
-// address than the version after it; no two keys share a slot. (Secondary
+// [Begin, Tail); every version in the chain (down to where it leaves the
+// live log) lies below Tail, belongs to the table, carries the key, has a
+// valid checksum, and committed before the version after it; no two keys
+// share a slot. (Secondary
 // entries are not checked: an entry may outlive its row until the
 // collector meets the row's last version.)
 func (s *Store) CheckConsistency(g *Guard) error {
@@ -34,13 +35,21 @@ func (s *Store) CheckConsistency(g *Guard) error {
 			if head == 0 {
 				return true // removed while we looked; the tree entry goes next
 			}
-			next := Addr(^uint64(0))
-			for a := head; a != 0 && a >= lg.Begin(); {
-				if a >= lg.Tail() || a >= next {
-					err = fmt.Errorf("table %d key %x: version address %d out of order (tail %d, newer %d)", t.id, e.key, a, lg.Tail(), next)
+			newer := uint64(0) // commit timestamp of the newer committed version
+			for a, n := head, 0; a != 0 && a >= lg.Begin(); n++ {
+				if a >= lg.Tail() || n > 1<<24 {
+					err = fmt.Errorf("table %d key %x: version address %d past the tail %d or chain cycles", t.id, e.key, a, lg.Tail())
 					return false
 				}
 				r := lg.Record(a)
+				if b := r.BeginTS(); IsCommitted(b) && !r.Invalid() {
+					// Versions one transaction wrote share its timestamp.
+					if newer != 0 && b > newer {
+						err = fmt.Errorf("table %d key %x: version at %d committed at %d, after its successor (%d)", t.id, e.key, a, b, newer)
+						return false
+					}
+					newer = b
+				}
 				switch {
 				case r.TableID() != t.id:
 					err = fmt.Errorf("table %d key %x: version at %d belongs to table %d", t.id, e.key, a, r.TableID())
@@ -52,7 +61,7 @@ func (s *Store) CheckConsistency(g *Guard) error {
 				if err != nil {
 					return false
 				}
-				next, a = a, r.Prev()
+				a = r.Prev()
 			}
 			return true
 		})

@@ -47,20 +47,25 @@
 //     change after the append; only beginTS, endTS, prev (before publish)
 //     and the invalid/collected flags do, with atomic stores.
 //  3. Versions of one key form a chain from the slot through prev,
-//     newest first, with strictly decreasing addresses.
+//     newest first (by commit timestamp; addresses are not ordered once
+//     the collector has relinked a version).
 //  4. A key is locked by a writer iff its slot points at a version whose
 //     beginTS is a marker. Only the lock holder swaps a locked slot.
 //  5. Addresses in [Begin, Tail) stay readable to a reader that entered
 //     an epoch guard before loading them, until it exits; pages and slots
 //     are reused only after the epoch protection says so (epoch.go).
-//  6. Garbage collection copies a live record forward only if it is its
-//     key's current committed version; it never moves a record that
-//     carries a marker, that a snapshot above the horizon may need, or
-//     while a compaction hold (a running checkpoint) exists. So addresses
-//     held by transactions (their writes and the versions they replace)
-//     stay valid without a guard.
+//  6. Garbage collection copies a record forward only if it is its key's
+//     current committed version (and swaps the slot to the copy) or a
+//     superseded version whose successor committed (and swaps the
+//     successor's prev to the copy); it never moves a record that carries
+//     a marker, and never while a compaction hold (a running checkpoint)
+//     exists. So addresses held by transactions (their writes and the
+//     versions they replace) stay valid without a guard.
 //  7. The log is truncated only below the first record the collector could
-//     not drop or move, so it never drops a version a reader can see.
+//     not drop or move, so it never drops a version a reader can see. A
+//     reader never follows prev into garbage: it follows prev only from a
+//     version it cannot see, whose predecessor was superseded after the
+//     reader's snapshot and so is above the horizon.
 //
 // # Lifetimes
 //
@@ -75,9 +80,11 @@
 // more than half the log (and the log is longer than two pages) the
 // collector compacts the head: dead records are dropped, live ones copied
 // to the tail, and whole pages are truncated. Under a steady update load
-// the log stays within about twice the live data plus two pages, as long
-// as no long-running snapshot holds the horizon back (then it grows, as
-// Postgres's tables bloat behind a long transaction).
+// the log stays within about twice the live data plus two pages once the
+// collector catches up. Versions a snapshot still needs are copied forward
+// rather than kept in place, so a briefly descheduled transaction does not
+// pin the log's head; a long-running snapshot still keeps every version
+// it can see, as Postgres's tables bloat behind a long transaction.
 //
 // # Debugging
 //

@@ -49,13 +49,19 @@ func (s *Store) ShouldCollect() bool {
 //	removed  if it is its key's current tombstone and committed at or below
 //	         the horizon: the key leaves the primary tree;
 //	moved    if it is its key's current committed version (endTS 0 and the
-//	         slot points at it): copied with prev = 0 (everything older is
-//	         dead: it lies below in the log, so this pass already judged it)
-//	         and the slot swapped to the copy;
-//	a stop   otherwise: it carries a writer's marker, a snapshot above the
-//	         horizon still needs it, or a writer is swapping its slot. It
-//	         cannot move (a writer or reader holds its address), so the
-//	         pass ends there and a later pass resumes.
+//	         slot points at it): copied to the tail and the slot swapped
+//	         to the copy;
+//	relinked if it is superseded but a snapshot above the horizon may read
+//	         it: copied to the tail and the newer version's prev swapped to
+//	         the copy (relink);
+//	a stop   otherwise: it carries a writer's marker or a writer is
+//	         swapping its slot. A transaction holds its address, so it
+//	         cannot move; the pass ends there and a later pass resumes.
+//
+// Moving versions a snapshot still needs, rather than stopping at them,
+// matters under load: a writer descheduled for a few milliseconds holds the
+// horizon back by thousands of commits, and versions pinned that way are
+// spread over the whole log.
 //
 // Records never move while a compaction hold (a running checkpoint) exists.
 func (s *Store) Collect(g *Guard, horizon uint64, maxPages int) GCStats {
@@ -83,11 +89,16 @@ func (s *Store) Collect(g *Guard, horizon uint64, maxPages int) GCStats {
 	// pass, so sums are kept per page and taken only once the scan has
 	// left the page.
 	var deadBytes, recBytes, pageDead, pageRecs uint64
-	page := s.log.PageStart(begin)
+	page := Addr(^uint64(0)) // no page yet: the first record starts one
 	s.log.Scan(begin, limit, func(a Addr, r Record) bool {
 		if p := s.log.PageStart(a); p != page {
 			deadBytes, recBytes = deadBytes+pageDead, recBytes+pageRecs
 			pageDead, pageRecs, page = 0, 0, p
+			if s.pinned(max(a, p), min(p+Addr(s.log.pageSize), limit), horizon) {
+				st.Blocked = "superseded version still visible to a snapshot"
+				stop = a
+				return false
+			}
 		}
 		st.Scanned++
 		if s.holds.Load() > 0 {
@@ -98,7 +109,8 @@ func (s *Store) Collect(g *Guard, horizon uint64, maxPages int) GCStats {
 		switch verdict, why := s.judge(a, r, horizon, &st); verdict {
 		case gcDead:
 			st.Dead++
-			if r.Invalid() || IsCommitted(r.EndTS()) {
+			// A collected record's bytes stay counted by its copy.
+			if r.Flags()&flagCollected == 0 && (r.Invalid() || IsCommitted(r.EndTS())) {
 				pageDead += r.Size()
 			}
 		case gcStop:
@@ -158,7 +170,7 @@ func (s *Store) judge(a Addr, r Record, horizon uint64, st *GCStats) (gcVerdict,
 		}
 		return gcDead, ""
 	case IsCommitted(end):
-		return gcStop, "superseded version still visible to a snapshot"
+		return s.relink(t, a, r, st)
 	case IsMarker(end):
 		return gcStop, "version locked by a writer"
 	}
@@ -178,7 +190,7 @@ func (s *Store) judge(a Addr, r Record, horizon uint64, st *GCStats) (gcVerdict,
 		st.KeysRemoved++
 		return gcKept, ""
 	}
-	spec := RecordSpec{Table: t.id, BeginTS: begin, Flags: r.Flags() & FlagTombstone, Key: key, Value: r.Value()}
+	spec := RecordSpec{Table: t.id, BeginTS: begin, Prev: r.Prev(), Flags: r.Flags() & FlagTombstone, Key: key, Value: r.Value()}
 	na, err := s.log.Append(&spec)
 	if err != nil {
 		// Cannot happen: the record fitted once.
@@ -188,6 +200,74 @@ func (s *Store) judge(a Addr, r Record, horizon uint64, st *GCStats) (gcVerdict,
 		s.log.Record(na).SetFlag(FlagInvalid)
 		s.garbage.Add(int64(r.Size()))
 		return gcStop, "newer version being installed"
+	}
+	r.SetFlag(flagCollected)
+	st.Moved++
+	return gcKept, ""
+}
+
+// pinned reports whether the records in [from, to) hold more bytes of
+// superseded versions a snapshot may still read than of garbage. Copying
+// such a page forward frees little and, behind a long-running snapshot,
+// would copy the same pinned versions again on every pass; the pass stops
+// there instead and waits for the horizon to move.
+func (s *Store) pinned(from, to Addr, horizon uint64) bool {
+	var pinned, dead uint64
+	s.log.Scan(from, to, func(_ Addr, r Record) bool {
+		end := r.EndTS()
+		switch {
+		case r.Flags()&(FlagInvalid|flagCollected) != 0 || s.Table(r.TableID()) == nil:
+			dead += r.Size()
+		case IsCommitted(end) && end <= horizon:
+			dead += r.Size()
+		case IsCommitted(end):
+			pinned += r.Size()
+		}
+		return true
+	})
+	return pinned > dead
+}
+
+// relink moves a superseded version that a snapshot above the horizon may
+// still read: it copies r to the tail and points the next newer version's
+// prev at the copy.
+//
+// Why this is safe: r's endTS is a commit timestamp, so the writer that
+// superseded it has committed and no transaction holds r's address (write
+// sets hold only versions with markers). Only the collector changes a
+// published prev, and one pass runs at a time, so the successor's prev
+// cannot change under the swap. A reader that loaded the old address keeps
+// reading an identical record: its guard keeps the page. The versions from
+// the head down to r are newer than r, hence not dead, so the walk to find
+// the successor stays on live pages.
+func (s *Store) relink(t *Table, a Addr, r Record, st *GCStats) (gcVerdict, string) {
+	key := r.Key()
+	slot, ok := t.Lookup(key)
+	if !ok {
+		return gcStop, "superseded version of a missing key"
+	}
+	var succ Record
+	for x := t.Head(slot); x != 0 && x != a; {
+		xr := s.log.Record(x)
+		if xr.Prev() == a {
+			succ = xr
+			break
+		}
+		x = xr.Prev()
+	}
+	if succ.words == nil {
+		return gcStop, "superseded version not in its chain"
+	}
+	spec := RecordSpec{Table: t.id, BeginTS: r.BeginTS(), EndTS: r.EndTS(), Prev: r.Prev(),
+		Flags: r.Flags() & FlagTombstone, Key: key, Value: r.Value()}
+	na, err := s.log.Append(&spec)
+	if err != nil {
+		return gcStop, err.Error()
+	}
+	if !succ.casPrev(a, na) {
+		s.log.Record(na).SetFlag(FlagInvalid)
+		s.garbage.Add(int64(r.Size()))
+		return gcStop, "version chain changed during relink"
 	}
 	r.SetFlag(flagCollected)
 	st.Moved++

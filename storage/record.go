@@ -62,6 +62,11 @@ func (r Record) CASEndTS(old, new uint64) bool {
 	return atomic.CompareAndSwapUint64(&r.words[wEnd], old, new)
 }
 
+// casPrev swaps the prev link; only the collector relinks chains.
+func (r Record) casPrev(old, new Addr) bool {
+	return atomic.CompareAndSwapUint64(&r.words[wPrev], uint64(old), uint64(new))
+}
+
 func (r Record) meta() uint64      { return atomic.LoadUint64(&r.words[wMeta]) }
 func (r Record) Flags() uint64     { return r.meta() & 0xffff }
 func (r Record) TableID() uint32   { return uint32(r.meta() >> 32) }

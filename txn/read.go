@@ -10,12 +10,15 @@ import (
 // the snapshot. A tombstone result means "deleted". The caller holds the
 // session's guard and loaded head under it.
 //
-// head is read even if the log's begin has passed it: the collector may
-// have moved the version (an identical copy) and truncated its page since
-// the caller loaded the slot, and the guard keeps that page readable. Only
-// prev links are bounded by begin: they may lead to recycled pages.
+// The walk has no lower address bound, and needs none: a reader follows
+// prev only from a version it cannot see, and the version before such a
+// one was superseded after the reader's snapshot, so it is not garbage.
+// The collector may move it (relink) and truncate the old page meanwhile,
+// but the guard keeps a page readable for a reader that loaded its
+// address. (Bounding the walk by the log's begin would end it at such a
+// moved version and miss the row.)
 func (t *Txn) visible(lg *storage.Log, head storage.Addr) (storage.Record, bool) {
-	for a := head; a != 0 && (a == head || a >= lg.Begin()); {
+	for a := head; a != 0; {
 		r := lg.Record(a)
 		if !r.Invalid() {
 			b := r.BeginTS()

@@ -38,10 +38,9 @@ func (t *Txn) validateLocked() error {
 }
 
 // changed reports whether the newest committed version in the chain is
-// newer than the snapshot. head is read even below the log's begin (see
-// visible).
+// newer than the snapshot. The walk needs no lower bound (see visible).
 func (t *Txn) changed(lg *storage.Log, head storage.Addr) bool {
-	for a := head; a != 0 && (a == head || a >= lg.Begin()); {
+	for a := head; a != 0; {
 		r := lg.Record(a)
 		if b := r.BeginTS(); !r.Invalid() && storage.IsCommitted(b) {
 			return b > t.snapshot

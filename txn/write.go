@@ -266,8 +266,8 @@ func (t *Txn) addUnique(ctx context.Context, tbl *storage.Table, ix *storage.Ind
 		return err == nil && string(buf) == string(ik)
 	}
 	check := func(other []byte, head storage.Addr) error {
-		// head is read even below the log's begin (see visible).
-		for a := head; a != 0 && (a == head || a >= lg.Begin()); {
+		// No lower bound on the walk: see visible.
+		for a := head; a != 0; {
 			r := lg.Record(a)
 			if r.Invalid() {
 				a = r.Prev()
@@ -286,7 +286,7 @@ func (t *Txn) addUnique(ctx context.Context, tbl *storage.Table, ix *storage.Ind
 				for a != 0 && lg.Record(a).Invalid() {
 					a = lg.Record(a).Prev()
 				}
-				if a != 0 && a >= lg.Begin() && carries(lg.Record(a)) {
+				if a != 0 && carries(lg.Record(a)) {
 					return errWait{owner: markerID(b), at: at}
 				}
 				return nil

@@ -190,16 +190,25 @@ func (s *Store) judge(a Addr, r Record, horizon uint64, st *GCStats) (gcVerdict,
 		st.KeysRemoved++
 		return gcKept, ""
 	}
-	spec := RecordSpec{Table: t.id, BeginTS: begin, Prev: r.Prev(), Flags: r.Flags() & FlagTombstone, Key: key, Value: r.Value()}
+	return s.copyForward(r, st, func(na Addr) bool { return t.CASHead(slot, a, na) }, "newer version being installed")
+}
+
+// copyForward appends a copy of r (same timestamps, prev, key and value)
+// and publishes it with swap, which replaces the one link to r: the slot
+// for a current version, the successor's prev for a superseded one. If
+// the swap loses a race, the copy is marked invalid and the pass stops.
+func (s *Store) copyForward(r Record, st *GCStats, swap func(Addr) bool, lost string) (gcVerdict, string) {
+	spec := RecordSpec{Table: r.TableID(), BeginTS: r.BeginTS(), EndTS: r.EndTS(), Prev: r.Prev(),
+		Flags: r.Flags() & FlagTombstone, Key: r.Key(), Value: r.Value()}
 	na, err := s.log.Append(&spec)
 	if err != nil {
 		// Cannot happen: the record fitted once.
 		return gcStop, err.Error()
 	}
-	if !t.CASHead(slot, a, na) {
+	if !swap(na) {
 		s.log.Record(na).SetFlag(FlagInvalid)
 		s.garbage.Add(int64(r.Size()))
-		return gcStop, "newer version being installed"
+		return gcStop, lost
 	}
 	r.SetFlag(flagCollected)
 	st.Moved++
@@ -258,20 +267,7 @@ func (s *Store) relink(t *Table, a Addr, r Record, st *GCStats) (gcVerdict, stri
 	if succ.words == nil {
 		return gcStop, "superseded version not in its chain"
 	}
-	spec := RecordSpec{Table: t.id, BeginTS: r.BeginTS(), EndTS: r.EndTS(), Prev: r.Prev(),
-		Flags: r.Flags() & FlagTombstone, Key: key, Value: r.Value()}
-	na, err := s.log.Append(&spec)
-	if err != nil {
-		return gcStop, err.Error()
-	}
-	if !succ.casPrev(a, na) {
-		s.log.Record(na).SetFlag(FlagInvalid)
-		s.garbage.Add(int64(r.Size()))
-		return gcStop, "version chain changed during relink"
-	}
-	r.SetFlag(flagCollected)
-	st.Moved++
-	return gcKept, ""
+	return s.copyForward(r, st, func(na Addr) bool { return succ.casPrev(a, na) }, "version chain changed during relink")
 }
 
 // pruneIndexes removes the secondary entries of dead version r that no

@@ -204,62 +204,50 @@ const scanChunk = 128
 // Ascend calls fn for each key in [from, to) in ascending order (nil from:
 // from the first key; nil to: to the last). fn returns false to stop.
 func (t *Table) Ascend(from, to []byte, fn func(key []byte, s SlotID) bool) {
-	buf := make([]pkEntry, 0, scanChunk)
-	lo := from
-	inclusive := true
-	for {
-		buf = buf[:0]
-		t.mu.RLock()
-		visit := func(e pkEntry) bool {
-			if !inclusive && e.key == unsafeString(lo) {
-				return true
-			}
-			if to != nil && e.key >= unsafeString(to) {
-				return false
-			}
-			buf = append(buf, e)
-			return len(buf) < scanChunk
-		}
-		if lo == nil {
-			t.mu.pk.Ascend(visit)
-		} else {
-			t.mu.pk.AscendGreaterOrEqual(probe(lo), visit)
-		}
-		t.mu.RUnlock()
-		for _, e := range buf {
-			if !fn([]byte(e.key), e.slot) {
-				return
-			}
-		}
-		if len(buf) < scanChunk {
-			return
-		}
-		lo, inclusive = []byte(buf[len(buf)-1].key), false
-	}
+	t.scan(from, to, false, fn)
 }
 
 // Descend calls fn for each key in [from, to) in descending order.
 func (t *Table) Descend(from, to []byte, fn func(key []byte, s SlotID) bool) {
+	t.scan(from, to, true, fn)
+}
+
+// scan copies up to scanChunk entries per lock hold and resumes after the
+// last one it returned, so fn may take the table lock (to insert or remove
+// keys) and concurrent writers are never held up by a slow caller.
+func (t *Table) scan(from, to []byte, desc bool, fn func(key []byte, s SlotID) bool) {
 	buf := make([]pkEntry, 0, scanChunk)
-	hi := to
-	inclusive := false // to is exclusive
+	var cursor *pkEntry // the last entry returned: resume past it
 	for {
 		buf = buf[:0]
 		t.mu.RLock()
 		visit := func(e pkEntry) bool {
-			if !inclusive && hi != nil && e.key >= unsafeString(hi) {
+			switch {
+			case cursor != nil && e.key == cursor.key:
 				return true
-			}
-			if from != nil && e.key < unsafeString(from) {
+			case !desc && to != nil && e.key >= unsafeString(to):
 				return false
+			case desc && from != nil && e.key < unsafeString(from):
+				return false
+			case desc && to != nil && e.key >= unsafeString(to):
+				return true
 			}
 			buf = append(buf, e)
 			return len(buf) < scanChunk
 		}
-		if hi == nil {
+		switch {
+		case !desc && cursor != nil:
+			t.mu.pk.AscendGreaterOrEqual(*cursor, visit)
+		case !desc && from != nil:
+			t.mu.pk.AscendGreaterOrEqual(probe(from), visit)
+		case !desc:
+			t.mu.pk.Ascend(visit)
+		case cursor != nil:
+			t.mu.pk.DescendLessOrEqual(*cursor, visit)
+		case to != nil:
+			t.mu.pk.DescendLessOrEqual(probe(to), visit)
+		default:
 			t.mu.pk.Descend(visit)
-		} else {
-			t.mu.pk.DescendLessOrEqual(probe(hi), visit)
 		}
 		t.mu.RUnlock()
 		for _, e := range buf {
@@ -270,7 +258,8 @@ func (t *Table) Descend(from, to []byte, fn func(key []byte, s SlotID) bool) {
 		if len(buf) < scanChunk {
 			return
 		}
-		hi = []byte(buf[len(buf)-1].key)
+		last := buf[len(buf)-1]
+		cursor = &last
 	}
 }
 

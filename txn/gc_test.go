@@ -12,32 +12,11 @@ import (
 	"time"
 
 	"github.com/persiandb/persiandb/storage"
-	"github.com/rs/zerolog"
 )
 
 // newSmallPageEnv is newEnv with 4 KiB log pages, so that a modest
 // workload spans many pages and the collector has work to do.
-func newSmallPageEnv(t testing.TB, opts Options) *env {
-	t.Helper()
-	st := storage.Open(storage.Options{PageBits: 12, Logger: zerolog.New(zerolog.NewTestWriter(t))})
-	if opts.DeadlockTimeout == 0 {
-		opts.DeadlockTimeout = 50 * time.Millisecond
-	}
-	m := NewManager(st, opts)
-	tbl, err := st.CreateTable(1, "t", storage.Schema{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		m.Close()
-		g := st.NewGuard()
-		defer g.Close()
-		if err := st.CheckConsistency(g); err != nil {
-			t.Error(err)
-		}
-	})
-	return &env{t: t, store: st, m: m, tbl: tbl}
-}
+func newSmallPageEnv(t testing.TB, opts Options) *env { return newEnvPages(t, opts, 12) }
 
 // gcCommit runs fn in a READ COMMITTED transaction on s and commits it.
 func gcCommit(t testing.TB, s *Session, fn func(tx *Txn) error) {

@@ -20,7 +20,13 @@ type env struct {
 
 func newEnv(t testing.TB, opts Options) *env {
 	t.Helper()
-	st := storage.Open(storage.Options{PageBits: 16, Logger: zerolog.New(zerolog.NewTestWriter(t))})
+	return newEnvPages(t, opts, 16)
+}
+
+// newEnvPages is newEnv with 1<<pageBits byte log pages.
+func newEnvPages(t testing.TB, opts Options, pageBits uint) *env {
+	t.Helper()
+	st := storage.Open(storage.Options{PageBits: pageBits, Logger: zerolog.New(zerolog.NewTestWriter(t))})
 	if opts.DeadlockTimeout == 0 {
 		opts.DeadlockTimeout = 50 * time.Millisecond
 	}

@@ -155,7 +155,7 @@ func (t *Table) LookupOrInsert(key []byte, head Addr) (s SlotID, created bool) {
 	s = t.allocSlotLocked()
 	t.slot(s).Store(uint64(head))
 	t.mu.pk.ReplaceOrInsert(newPKEntry(string(key), s))
-	t.point.add(key, s)
+	t.point.addLocked(t, key, s)
 	t.liveKeys.Add(1)
 	return s, true
 }
@@ -187,7 +187,7 @@ func (t *Table) RemoveKey(key []byte, s SlotID, expect Addr) bool {
 		return false
 	}
 	t.mu.pk.Delete(probe(key))
-	t.point.remove(key, s)
+	t.point.removeLocked(key, s)
 	t.liveKeys.Add(-1)
 	t.store.epochs.Retire(func() {
 		t.mu.Lock()

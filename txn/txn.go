@@ -101,6 +101,7 @@ type Txn struct {
 	commitTS uint64
 	serial   uint64
 
+	hooks    []hook
 	writeBuf [2]writeEntry // spares most transactions an allocation
 
 	state atomic.Int32 // shared: read by waiters
@@ -139,8 +140,8 @@ type scanEntry struct {
 }
 
 type savepoint struct {
-	name                 string
-	writes, reads, scans int
+	name                        string
+	writes, reads, scans, hooks int
 }
 
 // Begin starts a transaction on the session. A session runs one
@@ -212,7 +213,7 @@ func (t *Txn) Savepoint(name string) error {
 	if err := t.active(); err != nil {
 		return err
 	}
-	t.saves = append(t.saves, savepoint{name: name, writes: len(t.writes), reads: len(t.reads), scans: len(t.scans)})
+	t.saves = append(t.saves, savepoint{name: name, writes: len(t.writes), reads: len(t.reads), scans: len(t.scans), hooks: len(t.hooks)})
 	return nil
 }
 
@@ -245,6 +246,11 @@ func (t *Txn) RollbackTo(name string) error {
 		// invalidated the versions (see waitFor).
 		rel := make(chan struct{})
 		close(*t.released.Swap(&rel))
+	}
+	if len(t.hooks) > sp.hooks {
+		undone := t.hooks[sp.hooks:]
+		t.hooks = t.hooks[:sp.hooks:sp.hooks]
+		runAbortHooks(undone)
 	}
 	// Reads made after the savepoint stay in the read set: their results
 	// may have flowed into what the transaction still does.
@@ -379,4 +385,40 @@ func (t *Txn) finish(s txnState) {
 		close(t.done)
 	}
 	t.writes, t.reads, t.scans, t.saves = nil, nil, nil, nil
+	hooks := t.hooks
+	t.hooks = nil
+	if s == stateCommitted {
+		for _, h := range hooks {
+			if h.onCommit != nil {
+				h.onCommit()
+			}
+		}
+	} else {
+		runAbortHooks(hooks)
+	}
+}
+
+// hook is work tied to the transaction's outcome: the SQL layer creates a
+// table's storage when CREATE TABLE runs and must drop it if the
+// transaction (or the savepoint around the statement) rolls back, or
+// drops a table's storage only once DROP TABLE commits.
+type hook struct {
+	onCommit, onAbort func()
+}
+
+// Defer registers onCommit to run after the transaction commits and
+// onAbort after it rolls back, or after a rollback to a savepoint taken
+// before this call. Either may be nil. They run on the goroutine that ends
+// the transaction, after its locks are released; abort hooks run newest
+// first.
+func (t *Txn) Defer(onCommit, onAbort func()) {
+	t.hooks = append(t.hooks, hook{onCommit: onCommit, onAbort: onAbort})
+}
+
+func runAbortHooks(hooks []hook) {
+	for i := len(hooks) - 1; i >= 0; i-- {
+		if hooks[i].onAbort != nil {
+			hooks[i].onAbort()
+		}
+	}
 }

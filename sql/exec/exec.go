@@ -1,0 +1,125 @@
+package exec
+
+import (
+	"io"
+	"time"
+
+	"github.com/persiandb/persiandb/sql/catalog"
+	"github.com/persiandb/persiandb/sql/plan"
+	"github.com/persiandb/persiandb/storage"
+	"github.com/persiandb/persiandb/txn"
+)
+
+// Row is one row of values.
+type Row = []storage.Value
+
+// Iterator produces rows.
+type Iterator interface {
+	// Next returns the next row, or io.EOF after the last.
+	Next() (Row, error)
+	// Close releases the iterator; calling it twice is harmless.
+	Close() error
+}
+
+// Context is what execution needs from the statement: the transaction,
+// the catalog (for storage tables), the parameters, and the statement
+// clock (now() is the same all statement long, as in Postgres).
+type Context struct {
+	Txn      *txn.Txn
+	Catalog  *catalog.Catalog
+	Params   []storage.Value
+	Now      time.Time
+	Location *time.Location
+}
+
+// Build turns a plan into an iterator.
+func Build(c *Context, n plan.Node) (Iterator, error) {
+	switch n := n.(type) {
+	case *plan.Values:
+		return buildValues(c, n)
+	case *plan.Scan:
+		return newScan(c, n), nil
+	case *plan.Filter:
+		in, err := Build(c, n.Input)
+		if err != nil {
+			return nil, err
+		}
+		pred := compile(c, n.Pred)
+		return &filterIter{in: in, pred: pred}, nil
+	case *plan.Project:
+		in, err := Build(c, n.Input)
+		if err != nil {
+			return nil, err
+		}
+		exprs := make([]evalFn, len(n.Exprs))
+		for i, e := range n.Exprs {
+			exprs[i] = compile(c, e)
+		}
+		return &projectIter{in: in, exprs: exprs, out: make(Row, len(exprs))}, nil
+	case *plan.Sort:
+		return buildSort(c, n)
+	case *plan.Limit:
+		return buildLimit(c, n)
+	}
+	return nil, errNotBuilt(n)
+}
+
+// Collect drains an iterator into copied rows and closes it.
+func Collect(it Iterator) ([]Row, error) {
+	defer it.Close()
+	var rows []Row
+	for {
+		r, err := it.Next()
+		if err == io.EOF {
+			return rows, nil
+		}
+		if err != nil {
+			return rows, err
+		}
+		rows = append(rows, append(Row(nil), r...))
+	}
+}
+
+type filterIter struct {
+	in   Iterator
+	pred evalFn
+}
+
+func (f *filterIter) Next() (Row, error) {
+	for {
+		r, err := f.in.Next()
+		if err != nil {
+			return nil, err
+		}
+		v, err := f.pred(r)
+		if err != nil {
+			return nil, err
+		}
+		if isTrue(v) {
+			return r, nil
+		}
+	}
+}
+
+func (f *filterIter) Close() error { return f.in.Close() }
+
+type projectIter struct {
+	in    Iterator
+	exprs []evalFn
+	out   Row
+}
+
+func (p *projectIter) Next() (Row, error) {
+	r, err := p.in.Next()
+	if err != nil {
+		return nil, err
+	}
+	for i, e := range p.exprs {
+		if p.out[i], err = e(r); err != nil {
+			return nil, err
+		}
+	}
+	return p.out, nil
+}
+
+func (p *projectIter) Close() error { return p.in.Close() }

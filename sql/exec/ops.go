@@ -1,0 +1,260 @@
+package exec
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/persiandb/persiandb/sql/plan"
+	"github.com/persiandb/persiandb/storage"
+)
+
+type valuesIter struct {
+	rows []Row
+	i    int
+}
+
+func buildValues(c *Context, n *plan.Values) (Iterator, error) {
+	rows := make([]Row, len(n.Rows))
+	for i, exprs := range n.Rows {
+		rows[i] = make(Row, len(exprs))
+		for j, e := range exprs {
+			v, err := compile(c, e)(nil)
+			if err != nil {
+				return nil, err
+			}
+			rows[i][j] = v
+		}
+	}
+	return &valuesIter{rows: rows}, nil
+}
+
+func (v *valuesIter) Next() (Row, error) {
+	if v.i >= len(v.rows) {
+		return nil, io.EOF
+	}
+	v.i++
+	return v.rows[v.i-1], nil
+}
+
+func (v *valuesIter) Close() error { return nil }
+
+// scanBatch is how many rows a scan reads per call into the transaction:
+// the transaction's scan pushes rows through a callback, the iterator
+// hands them out one by one, and resumes after the last key it read.
+const scanBatch = 256
+
+type scanIter struct {
+	c       *Context
+	n       *plan.Scan
+	types   []storage.Type
+	batch   []Row
+	i       int
+	resume  []byte // next batch starts after this key (ascending) or before it
+	done    bool
+	started bool
+}
+
+func newScan(c *Context, n *plan.Scan) *scanIter {
+	return &scanIter{c: c, n: n, types: n.Table.Types()}
+}
+
+func (s *scanIter) fill() error {
+	s.batch, s.i = s.batch[:0], 0
+	if s.done {
+		return nil
+	}
+	tbl := s.c.Catalog.Storage(s.n.Table)
+	if tbl == nil {
+		return fmt.Errorf("exec: storage of table %q is gone", s.n.Table.Name)
+	}
+	from, to := s.n.From, s.n.To
+	if s.started {
+		if s.n.Reverse {
+			to = s.resume
+		} else {
+			from = append(bytes.Clone(s.resume), 0) // the key right after
+		}
+	}
+	s.started = true
+	var decodeErr error
+	err := s.c.Txn.Scan(tbl, from, to, s.n.Reverse, func(key, val []byte) bool {
+		row, err := storage.DecodeRow(val, s.types, make(Row, 0, len(s.types)))
+		if err != nil {
+			decodeErr = err
+			return false
+		}
+		s.batch = append(s.batch, row)
+		s.resume = append(s.resume[:0], key...)
+		return len(s.batch) < scanBatch
+	})
+	if err == nil {
+		err = decodeErr
+	}
+	if len(s.batch) < scanBatch {
+		s.done = true
+	}
+	return err
+}
+
+func (s *scanIter) Next() (Row, error) {
+	if s.i >= len(s.batch) {
+		if err := s.fill(); err != nil {
+			return nil, err
+		}
+		if len(s.batch) == 0 {
+			return nil, io.EOF
+		}
+	}
+	s.i++
+	return s.batch[s.i-1], nil
+}
+
+func (s *scanIter) Close() error { s.done, s.batch = true, nil; return nil }
+
+type sortIter struct {
+	rows []Row
+	i    int
+}
+
+// buildSort reads its whole input, then orders it: NULLs last ascending
+// and first descending unless NullsFirst says otherwise, as in Postgres.
+func buildSort(c *Context, n *plan.Sort) (Iterator, error) {
+	in, err := Build(c, n.Input)
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	keys := compileAll(c, sortExprs(n.Keys))
+	type keyed struct {
+		row  Row
+		keys []storage.Value
+	}
+	var all []keyed
+	for {
+		r, err := in.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		k := keyed{row: append(Row(nil), r...), keys: make([]storage.Value, len(keys))}
+		for i, f := range keys {
+			if k.keys[i], err = f(r); err != nil {
+				return nil, err
+			}
+		}
+		all = append(all, k)
+	}
+	sort.SliceStable(all, func(a, b int) bool {
+		for i, sk := range n.Keys {
+			if d := compareSortKey(all[a].keys[i], all[b].keys[i], sk); d != 0 {
+				return d < 0
+			}
+		}
+		return false
+	})
+	out := &sortIter{rows: make([]Row, len(all))}
+	for i := range all {
+		out.rows[i] = all[i].row
+	}
+	return out, nil
+}
+
+func sortExprs(keys []plan.SortKey) []plan.Expr {
+	es := make([]plan.Expr, len(keys))
+	for i, k := range keys {
+		es[i] = k.Expr
+	}
+	return es
+}
+
+// compareSortKey orders two key values under one ORDER BY item.
+func compareSortKey(a, b storage.Value, k plan.SortKey) int {
+	nullsFirst := k.NullsFirst
+	switch {
+	case a.IsNull() && b.IsNull():
+		return 0
+	case a.IsNull():
+		if nullsFirst {
+			return -1
+		}
+		return 1
+	case b.IsNull():
+		if nullsFirst {
+			return 1
+		}
+		return -1
+	}
+	d := storage.Compare(a, b)
+	if k.Desc {
+		d = -d
+	}
+	return d
+}
+
+func (s *sortIter) Next() (Row, error) {
+	if s.i >= len(s.rows) {
+		return nil, io.EOF
+	}
+	s.i++
+	return s.rows[s.i-1], nil
+}
+
+func (s *sortIter) Close() error { s.rows = nil; return nil }
+
+type limitIter struct {
+	in            Iterator
+	left, skip    int64
+	limited, done bool
+}
+
+func buildLimit(c *Context, n *plan.Limit) (Iterator, error) {
+	in, err := Build(c, n.Input)
+	if err != nil {
+		return nil, err
+	}
+	l := &limitIter{in: in}
+	if n.Count != nil {
+		v, err := compile(c, n.Count)(nil)
+		if err != nil {
+			return nil, err
+		}
+		if !v.IsNull() { // LIMIT NULL means no limit
+			if l.limited, l.left = true, v.AsInt64(); l.left < 0 {
+				return nil, ErrNegativeLimit
+			}
+		}
+	}
+	if n.Offset != nil {
+		v, err := compile(c, n.Offset)(nil)
+		if err != nil {
+			return nil, err
+		}
+		if !v.IsNull() {
+			if l.skip = v.AsInt64(); l.skip < 0 {
+				return nil, ErrNegativeOffset
+			}
+		}
+	}
+	return l, nil
+}
+
+func (l *limitIter) Next() (Row, error) {
+	for ; l.skip > 0; l.skip-- {
+		if _, err := l.in.Next(); err != nil {
+			return nil, err
+		}
+	}
+	if l.limited {
+		if l.left <= 0 {
+			return nil, io.EOF
+		}
+		l.left--
+	}
+	return l.in.Next()
+}
+
+func (l *limitIter) Close() error { return l.in.Close() }

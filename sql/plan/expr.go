@@ -1,0 +1,81 @@
+package plan
+
+import "github.com/persiandb/persiandb/storage"
+
+// Expr is a scalar expression.
+type Expr interface{ expr() }
+
+// Col is the value of input column Idx.
+type Col struct{ Idx int }
+
+// Const is a literal.
+type Const struct{ Value storage.Value }
+
+// Param is the statement parameter $N (1-based).
+type Param struct{ N int }
+
+// CmpOp is a comparison operator.
+type CmpOp uint8
+
+const (
+	EQ CmpOp = iota
+	NE
+	LT
+	LE
+	GT
+	GE
+	// NotDistinct is IS NOT DISTINCT FROM: like EQ, but NULL equals NULL
+	// and the result is never NULL.
+	NotDistinct
+)
+
+// Cmp compares two values of one type family.
+type Cmp struct {
+	Op   CmpOp
+	L, R Expr
+}
+
+// And, Or and Not are Postgres's three-valued logic.
+type And struct{ L, R Expr }
+type Or struct{ L, R Expr }
+type Not struct{ X Expr }
+
+// IsNull is X IS NULL (or IS NOT NULL when Negate).
+type IsNull struct {
+	X      Expr
+	Negate bool
+}
+
+// Func calls a scalar function. Impl is resolved by the binder (overloads,
+// casts) so execution does no lookup. Strict functions return NULL when any
+// argument is NULL without calling Impl.
+type Func struct {
+	Name   string
+	Args   []Expr
+	Impl   func(args []storage.Value) (storage.Value, error)
+	Strict bool
+}
+
+// Case is CASE WHEN .. THEN .. ELSE .. END (Else nil = NULL).
+type Case struct {
+	Whens []When
+	Else  Expr
+}
+
+// When is one arm of a Case.
+type When struct{ Cond, Then Expr }
+
+// Coalesce returns its first non-NULL argument.
+type Coalesce struct{ Args []Expr }
+
+func (Col) expr()      {}
+func (Const) expr()    {}
+func (Param) expr()    {}
+func (Cmp) expr()      {}
+func (And) expr()      {}
+func (Or) expr()       {}
+func (Not) expr()      {}
+func (IsNull) expr()   {}
+func (Func) expr()     {}
+func (Case) expr()     {}
+func (Coalesce) expr() {}

@@ -60,6 +60,10 @@ func Build(c *Context, n plan.Node) (Iterator, error) {
 		return buildSort(c, n)
 	case *plan.Limit:
 		return buildLimit(c, n)
+	case *plan.HashJoin:
+		return buildHashJoin(c, n)
+	case *plan.NestedLoopJoin:
+		return buildNestedLoop(c, n)
 	}
 	return nil, errNotBuilt(n)
 }

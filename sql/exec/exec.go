@@ -64,6 +64,14 @@ func Build(c *Context, n plan.Node) (Iterator, error) {
 		return buildHashJoin(c, n)
 	case *plan.NestedLoopJoin:
 		return buildNestedLoop(c, n)
+	case *plan.Group:
+		return buildGroup(c, n)
+	case *plan.Distinct:
+		in, err := Build(c, n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &distinctIter{in: in, seen: map[string]bool{}}, nil
 	}
 	return nil, errNotBuilt(n)
 }

@@ -43,3 +43,4 @@ bench: ## run the benchmarks (BENCH=regexp, BENCHTIME=1s); figures go in docs/be
 .PHONY: fuzz
 fuzz: ## run each fuzz target for FUZZTIME
 	$(GO) test -run='^$$' -fuzz=FuzzDecodeRow -fuzztime=$(FUZZTIME) ./storage/
+	$(GO) test -run='^$$' -fuzz=FuzzDecodeKey -fuzztime=$(FUZZTIME) ./storage/

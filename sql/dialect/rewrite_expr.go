@@ -1,0 +1,182 @@
+package dialect
+
+// closers holds tokens to insert before input index i (where a wrapped
+// right operand ends). Rewrites emit the opening part at once and keep
+// processing the right operand's tokens normally, so rewrites nested in it
+// still apply.
+type closers map[int][]Token
+
+func (c closers) flush(out []Token, i int) []Token {
+	if cl, ok := c[i]; ok {
+		// Closers added later belong to inner (shorter) operands ending
+		// at the same place, so they close first.
+		for k := len(cl) - 1; k >= 0; k-- {
+			out = append(out, cl[k])
+		}
+		delete(c, i)
+	}
+	return out
+}
+
+// rewriteDistinctFrom writes a IS NOT DISTINCT FROM b as ((a) <=> (b)) and
+// a IS DISTINCT FROM b as (NOT ((a) <=> (b))). IS binds looser than
+// comparison and arithmetic, so a+1 IS DISTINCT FROM b*2 compares whole
+// sums; the parentheses keep that under MySQL's precedence.
+func rewriteDistinctFrom(toks []Token) ([]Token, error) {
+	out := make([]Token, 0, len(toks))
+	cl := closers{}
+	for i := 0; i < len(toks); i++ {
+		out = cl.flush(out, i)
+		t := toks[i]
+		if !t.is("is") {
+			out = append(out, t)
+			continue
+		}
+		j, not := i+1, false
+		if j < len(toks) && toks[j].is("not") {
+			j, not = j+1, true
+		}
+		if !(j+1 < len(toks) && toks[j].is("distinct") && toks[j+1].is("from")) {
+			out = append(out, t)
+			continue
+		}
+		start := operandStart(out, len(out), lvlIs)
+		end := operandEnd(toks, j+2, lvlIs)
+		if start < 0 || end < 0 {
+			return nil, syntaxErr(t.Pos, "syntax error at or near \"IS\"")
+		}
+		p := t.Pos
+		left := append([]Token(nil), out[start:]...)
+		out = out[:start]
+		if !not {
+			out = append(out, synth(Punct, "(", p), synth(Ident, "not", p))
+		}
+		out = append(out, synth(Punct, "(", p), synth(Punct, "(", p))
+		out = append(out, left...)
+		out = append(out, synth(Punct, ")", p), synth(Op, "<=>", p), synth(Punct, "(", p))
+		closing := []Token{synth(Punct, ")", p), synth(Punct, ")", p)}
+		if !not {
+			closing = append(closing, synth(Punct, ")", p))
+		}
+		// Stored reversed by flush's order: append in closing order.
+		for k := len(closing) - 1; k >= 0; k-- {
+			cl[end] = append(cl[end], closing[k])
+		}
+		i = j + 1
+	}
+	out = cl.flush(out, len(toks))
+	return out, nil
+}
+
+// rewriteRegex writes a ~ b as pdb_regex_match(a, b), ~* as
+// pdb_regex_imatch, and !~ / !~* as (NOT pdb_regex_...(a, b)). Prefix ~
+// (bitwise not) is left alone.
+func rewriteRegex(toks []Token) ([]Token, error) {
+	out := make([]Token, 0, len(toks))
+	cl := closers{}
+	for i := 0; i < len(toks); i++ {
+		out = cl.flush(out, i)
+		t := toks[i]
+		if t.Kind != Op || (t.Text != "~" && t.Text != "~*" && t.Text != "!~" && t.Text != "!~*") {
+			out = append(out, t)
+			continue
+		}
+		if t.Text == "~" && (len(out) == 0 || !endsOperand(out[len(out)-1])) {
+			out = append(out, t) // bitwise not
+			continue
+		}
+		start := operandStart(out, len(out), lvlOther)
+		end := operandEnd(toks, i+1, lvlOther)
+		if start < 0 || end < 0 {
+			return nil, syntaxErr(t.Pos, "syntax error at or near %q", t.Text)
+		}
+		p := t.Pos
+		fn := FuncRegexMatch
+		if t.Text == "~*" || t.Text == "!~*" {
+			fn = FuncRegexIMatch
+		}
+		neg := t.Text[0] == '!'
+		left := append([]Token(nil), out[start:]...)
+		out = out[:start]
+		if neg {
+			out = append(out, synth(Punct, "(", p), synth(Ident, "not", p))
+		}
+		out = append(out, synth(Ident, fn, p), synth(Punct, "(", p))
+		out = append(out, left...)
+		out = append(out, synth(Punct, ",", p))
+		if neg {
+			cl[end] = append(cl[end], synth(Punct, ")", p))
+		}
+		cl[end] = append(cl[end], synth(Punct, ")", p))
+	}
+	out = cl.flush(out, len(toks))
+	return out, nil
+}
+
+// rewriteNulls turns "expr [ASC|DESC] NULLS FIRST|LAST" into
+// "pdb_nulls_first(expr) [ASC|DESC]" wherever an ORDER BY item is.
+func rewriteNulls(toks []Token) []Token {
+	out := make([]Token, 0, len(toks))
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if !(t.is("nulls") && i+1 < len(toks) && (toks[i+1].is("first") || toks[i+1].is("last"))) {
+			out = append(out, t)
+			continue
+		}
+		fn := FuncNullsFirst
+		if toks[i+1].is("last") {
+			fn = FuncNullsLast
+		}
+		end := len(out)
+		for end > 0 && (out[end-1].is("asc") || out[end-1].is("desc")) {
+			end--
+		}
+		// The item starts after the ',' or BY (or '(') at its level.
+		start, depth := end, 0
+		for start > 0 {
+			p := out[start-1]
+			if p.isPunct(")") || p.isPunct("]") || p.is("end") {
+				depth++
+			} else if p.isPunct("(") || p.isPunct("[") || p.is("case") {
+				if depth == 0 {
+					break
+				}
+				depth--
+			} else if depth == 0 && (p.isPunct(",") || p.is("by")) {
+				break
+			}
+			start--
+		}
+		suffix := append([]Token(nil), out[end:]...)
+		expr := append([]Token(nil), out[start:end]...)
+		out = append(out[:start], synth(Ident, fn, t.Pos), synth(Punct, "(", t.Pos))
+		out = append(out, expr...)
+		out = append(out, synth(Punct, ")", t.Pos))
+		out = append(out, suffix...)
+		i++
+	}
+	return out
+}
+
+// rewriteDistinctOn turns "SELECT DISTINCT ON (e, ...) list" into
+// "SELECT pdb_distinct_on(e, ...) AS pdb_distinct_on, list".
+func rewriteDistinctOn(toks []Token) ([]Token, error) {
+	out := make([]Token, 0, len(toks)+4)
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if !(t.is("distinct") && i+2 < len(toks) && toks[i+1].is("on") && toks[i+2].isPunct("(")) {
+			out = append(out, t)
+			continue
+		}
+		closeAt := matchForward(toks, i+2)
+		if closeAt < 0 {
+			return nil, syntaxErr(t.Pos, "syntax error in DISTINCT ON")
+		}
+		p := t.Pos
+		out = append(out, synth(Ident, FuncDistinctOn, p))
+		out = append(out, toks[i+2:closeAt+1]...)
+		out = append(out, synth(Ident, "as", p), synth(Ident, FuncDistinctOn, p), synth(Punct, ",", p))
+		i = closeAt
+	}
+	return out, nil
+}

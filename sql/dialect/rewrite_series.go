@@ -1,0 +1,79 @@
+package dialect
+
+import "strconv"
+
+// rewriteSeries replaces "generate_series(a, b[, step]) [AS] g[(col)]" in
+// a FROM list (after FROM, JOIN, LATERAL or a comma) with
+// "pdb_series_<i> AS g" and records the call in s.Series; the arguments
+// become the nested statement "SELECT a, b[, step]". It runs last, so the
+// arguments have had every other rewrite; they are only emitted here.
+func rewriteSeries(s *Stmt, toks []Token, casts map[int]TypeName) ([]Token, error) {
+	out := make([]Token, 0, len(toks))
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if !(t.is("generate_series") && i+1 < len(toks) && toks[i+1].isPunct("(") && i > 0 &&
+			(toks[i-1].is("from") || toks[i-1].is("join") || toks[i-1].is("lateral") || toks[i-1].isPunct(","))) {
+			out = append(out, t)
+			continue
+		}
+		// A comma also separates select fields: only treat it as a FROM
+		// item if a FROM is open at this paren level.
+		if toks[i-1].isPunct(",") && !inFromList(toks, i-1) {
+			out = append(out, t)
+			continue
+		}
+		closeAt := matchForward(toks, i+1)
+		if closeAt < 0 {
+			return nil, syntaxErr(t.Pos, "syntax error in generate_series")
+		}
+		args := &Stmt{Kind: KindParsed, Source: s.Source}
+		argToks := append([]Token{synth(Ident, "select", t.Pos)}, toks[i+2:closeAt]...)
+		if err := emit(args, argToks, casts); err != nil {
+			return nil, err
+		}
+		args.NumParams = maxParam(args)
+		g := Series{Table: SeriesTablePrefix + strconv.Itoa(len(s.rewrites().Series)), Alias: "generate_series", Args: args}
+		j := closeAt + 1
+		if j < len(toks) && toks[j].is("as") {
+			j++
+		}
+		if j < len(toks) && isName(toks[j]) && !toks[j].is("join") && !toks[j].is("lateral") {
+			g.Alias = toks[j].Text
+			j++
+			if j+2 < len(toks) && toks[j].isPunct("(") && isName(toks[j+1]) && toks[j+2].isPunct(")") {
+				g.Column = toks[j+1].Text
+				j += 3
+			}
+		}
+		if g.Column == "" {
+			g.Column = g.Alias
+		}
+		s.Series = append(s.Series, g)
+		out = append(out, synth(Ident, g.Table, t.Pos), synth(Ident, "as", t.Pos), synth(QuotedIdent, g.Alias, t.Pos))
+		i = j - 1
+	}
+	return out, nil
+}
+
+// inFromList reports whether the comma at toks[c] is in a FROM list: the
+// nearest clause keyword before it at the same paren level is FROM.
+func inFromList(toks []Token, c int) bool {
+	depth := 0
+	for i := c - 1; i >= 0; i-- {
+		t := toks[i]
+		switch {
+		case t.isPunct(")"):
+			depth++
+		case t.isPunct("("):
+			if depth == 0 {
+				return false
+			}
+			depth--
+		case depth == 0 && t.is("from"):
+			return true
+		case depth == 0 && (t.is("select") || t.is("where") || t.is("set") || t.is("values")):
+			return false
+		}
+	}
+	return false
+}

@@ -9,11 +9,25 @@ BENCH     ?= .
 BENCHTIME ?= 1s
 FUZZTIME  ?= 30s
 
+# SQL logic tests. SLT is SQLite's sqllogictest corpus (never copied into
+# the repository); CI points it at ../shared/sqllogictest.
+SLT       ?= ../shared/sqllogictest
+ENGINE    ?= postgres
+SLT_DSN   ?=
+SLT_FILES ?= $(SLT)/select1.test $(SLT)/select2.test $(SLT)/select3.test $(SLT)/select4.test $(SLT)/select5.test $(SLT)/random $(SLT)/index testdata/logic
+# Files PostgreSQL passes 100%: the oracle run must exit 0.
+SLT_ORACLE_FILES ?= $(SLT)/select1.test $(SLT)/select2.test $(SLT)/select3.test $(SLT)/select4.test \
+	$(SLT)/random/aggregates $(SLT)/random/groupby $(SLT)/index/between $(SLT)/index/commute \
+	$(SLT)/index/delete $(SLT)/index/in $(SLT)/index/orderby $(SLT)/index/orderby_nosort testdata/logic
+SLT_FLAGS ?= -max-failures 3 -parallel 4
+PG_BIN    ?= /usr/lib/postgresql/15/bin
+SLT_PORT  ?= 54347
+
 .DEFAULT_GOAL := help
 
 .PHONY: help
 help: ## list the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: build
 build: ## compile every package and the persiandb binary into bin/
@@ -44,3 +58,17 @@ bench: ## run the benchmarks (BENCH=regexp, BENCHTIME=1s); figures go in docs/be
 fuzz: ## run each fuzz target for FUZZTIME
 	$(GO) test -run='^$$' -fuzz=FuzzDecodeRow -fuzztime=$(FUZZTIME) ./storage/
 	$(GO) test -run='^$$' -fuzz=FuzzDecodeKey -fuzztime=$(FUZZTIME) ./storage/
+
+.PHONY: sqllogictest
+sqllogictest: ## SQL logic tests: ENGINE=postgres|persiandb SLT_DSN=postgres://... SLT_FILES=files/dirs
+	$(GO) run ./cmd/sqllogictest -engine $(ENGINE) -dsn '$(SLT_DSN)' $(SLT_FLAGS) $(SLT_FILES)
+
+.PHONY: slt-postgres
+slt-postgres: ## logic tests on a throwaway PostgreSQL, the oracle (installs postgresql if missing)
+	@test -x $(PG_BIN)/initdb || { apt-get update && apt-get install -y postgresql; }
+	@set -e; dir=$$(mktemp -d /tmp/slt-pg.XXXXXX); chmod 755 $$dir; \
+	if [ "$$(id -u)" = 0 ]; then id pgslt >/dev/null 2>&1 || useradd -m pgslt; chown pgslt $$dir; as="su pgslt -c"; else as="sh -c"; fi; \
+	$$as "$(PG_BIN)/initdb -D $$dir/data -U slt --auth=trust -E UTF8 --locale=C >$$dir/initdb.log"; \
+	$$as "$(PG_BIN)/pg_ctl -D $$dir/data -l $$dir/server.log -w -o '-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c listen_addresses=127.0.0.1 -p $(SLT_PORT) -k $$dir' start >/dev/null"; \
+	rc=0; $(GO) run ./cmd/sqllogictest -engine postgres -label postgresql -dsn postgres://slt@127.0.0.1:$(SLT_PORT)/postgres $(SLT_FLAGS) $(SLT_ORACLE_FILES) || rc=$$?; \
+	$$as "$(PG_BIN)/pg_ctl -D $$dir/data -m fast -w stop >/dev/null"; rm -rf $$dir; exit $$rc

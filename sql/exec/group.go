@@ -15,15 +15,10 @@ import (
 // ErrIntegerOutOfRange is Postgres's 22003 for bigint arithmetic.
 var ErrIntegerOutOfRange = errors.New("bigint out of range")
 
-// groupIter hashes its input by the group-by values (through the key
+// buildGroup hashes its input by the group-by values (through the key
 // encoding, so values Postgres groups together meet) and emits one row per
 // group, in order of first appearance. With no GROUP BY it emits one row
 // even for empty input, as SQL requires.
-type groupIter struct {
-	rows []Row
-	i    int
-}
-
 func buildGroup(c *Context, n *plan.Group) (Iterator, error) {
 	in, err := Build(c, n.Input)
 	if err != nil {
@@ -101,7 +96,7 @@ func buildGroup(c *Context, n *plan.Group) (Iterator, error) {
 	if len(order) == 0 && len(keys) == 0 {
 		order = append(order, newGroup(nil))
 	}
-	out := &groupIter{rows: make([]Row, len(order))}
+	out := &sliceIter{rows: make([]Row, len(order))}
 	for i, g := range order {
 		row := append(Row(nil), g.keys...)
 		for _, acc := range g.accs {
@@ -115,16 +110,6 @@ func buildGroup(c *Context, n *plan.Group) (Iterator, error) {
 	}
 	return out, nil
 }
-
-func (g *groupIter) Next() (Row, error) {
-	if g.i >= len(g.rows) {
-		return nil, io.EOF
-	}
-	g.i++
-	return g.rows[g.i-1], nil
-}
-
-func (g *groupIter) Close() error { g.rows = nil; return nil }
 
 // accumulator computes one aggregate over one group.
 type accumulator struct {

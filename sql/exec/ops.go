@@ -10,10 +10,22 @@ import (
 	"github.com/persiandb/persiandb/storage"
 )
 
-type valuesIter struct {
+// sliceIter hands out rows already materialized (VALUES, sorted rows,
+// groups).
+type sliceIter struct {
 	rows []Row
 	i    int
 }
+
+func (s *sliceIter) Next() (Row, error) {
+	if s.i >= len(s.rows) {
+		return nil, io.EOF
+	}
+	s.i++
+	return s.rows[s.i-1], nil
+}
+
+func (s *sliceIter) Close() error { s.rows = nil; return nil }
 
 func buildValues(c *Context, n *plan.Values) (Iterator, error) {
 	rows := make([]Row, len(n.Rows))
@@ -27,18 +39,8 @@ func buildValues(c *Context, n *plan.Values) (Iterator, error) {
 			rows[i][j] = v
 		}
 	}
-	return &valuesIter{rows: rows}, nil
+	return &sliceIter{rows: rows}, nil
 }
-
-func (v *valuesIter) Next() (Row, error) {
-	if v.i >= len(v.rows) {
-		return nil, io.EOF
-	}
-	v.i++
-	return v.rows[v.i-1], nil
-}
-
-func (v *valuesIter) Close() error { return nil }
 
 // scanBatch is how many rows a scan reads per call into the transaction:
 // the transaction's scan pushes rows through a callback, the iterator
@@ -113,11 +115,6 @@ func (s *scanIter) Next() (Row, error) {
 
 func (s *scanIter) Close() error { s.done, s.batch = true, nil; return nil }
 
-type sortIter struct {
-	rows []Row
-	i    int
-}
-
 // buildSort reads its whole input, then orders it: NULLs last ascending
 // and first descending unless NullsFirst says otherwise, as in Postgres.
 func buildSort(c *Context, n *plan.Sort) (Iterator, error) {
@@ -156,7 +153,7 @@ func buildSort(c *Context, n *plan.Sort) (Iterator, error) {
 		}
 		return false
 	})
-	out := &sortIter{rows: make([]Row, len(all))}
+	out := &sliceIter{rows: make([]Row, len(all))}
 	for i := range all {
 		out.rows[i] = all[i].row
 	}
@@ -194,16 +191,6 @@ func compareSortKey(a, b storage.Value, k plan.SortKey) int {
 	}
 	return d
 }
-
-func (s *sortIter) Next() (Row, error) {
-	if s.i >= len(s.rows) {
-		return nil, io.EOF
-	}
-	s.i++
-	return s.rows[s.i-1], nil
-}
-
-func (s *sortIter) Close() error { s.rows = nil; return nil }
 
 type limitIter struct {
 	in            Iterator

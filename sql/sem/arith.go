@@ -217,13 +217,14 @@ func Binary(ctx *Context, op BinOp, a, b storage.Value) (storage.Value, error) {
 	return dateTimeArith(ctx, op, a, b, rt)
 }
 
-// textOf is the text a value contributes to ||: text as is, anything
-// else as its output function prints it (bool as t/f).
+// textOf is the text a value contributes to ||: its cast to text (so
+// booleans spell true and false).
 func textOf(ctx *Context, v storage.Value) string {
-	if v.Type() == storage.TypeText {
-		return v.AsString()
+	t, err := Cast(ctx, v, storage.TypeText)
+	if err != nil { // every type casts to text
+		panic(err)
 	}
-	return Format(v, ctx.loc())
+	return t.AsString()
 }
 
 func toFloat(v storage.Value) float64 {

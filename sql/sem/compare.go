@@ -1,9 +1,6 @@
 package sem
 
-import (
-	"github.com/persiandb/persiandb/sql/pgerr"
-	"github.com/persiandb/persiandb/storage"
-)
+import "github.com/persiandb/persiandb/storage"
 
 // comparisonType is the type two operands are compared in: their numeric
 // common type, timestamp for date against timestamp, timestamptz when
@@ -124,5 +121,3 @@ func IsDistinctFrom(ctx *Context, a, b storage.Value) (bool, error) {
 	c, err := CompareValues(ctx, a, b)
 	return c != 0, err
 }
-
-var _ = pgerr.New

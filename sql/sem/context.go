@@ -37,3 +37,8 @@ func (c *Context) nowMicros() int64 {
 func timeToMicros(t time.Time) int64 {
 	return (t.Unix()-pgEpochUnix)*microsPerSecond + int64(t.Nanosecond()/1000)
 }
+
+func microsToTime(us int64) time.Time {
+	secs, frac := splitSecs(us)
+	return time.Unix(secs+pgEpochUnix, frac*1000).UTC()
+}

@@ -220,19 +220,29 @@ func numMod(a, b *apd.Decimal) (storage.Value, error) {
 	return roundTo(r, max(dscale(a), dscale(b)))
 }
 
-// estimateLnDweight is estimate_ln_dweight: roughly floor(log10(|ln x|)).
+// estimateLnDweight is estimate_ln_dweight: the decimal weight of ln x,
+// from x - 1 when x is near 1, else (int) log10(|ln x|) truncated toward
+// zero as Postgres's C cast does.
 func estimateLnDweight(x *apd.Decimal) int64 {
-	f, err := x.Float64()
-	if err != nil || f <= 0 || math.IsInf(f, 0) {
-		// Huge or tiny: ln x ≈ (adjusted exponent) * ln 10.
-		l := math.Abs(float64(adjustedExp(x)) * math.Ln10)
-		return int64(math.Floor(math.Log10(l)))
+	if x.Cmp(apd.New(9, -1)) >= 0 && x.Cmp(apd.New(11, -1)) <= 0 {
+		d := new(apd.Decimal)
+		numCtx(uint32(x.NumDigits()+2)).Sub(d, x, apd.New(1, 0))
+		if d.IsZero() {
+			return 0
+		}
+		return adjustedExp(d)
 	}
-	l := math.Abs(math.Log(f))
+	var l float64
+	if f, err := x.Float64(); err == nil && f > 0 && !math.IsInf(f, 0) {
+		l = math.Log(f)
+	} else {
+		// Huge or tiny: ln x ≈ (adjusted exponent) * ln 10.
+		l = float64(adjustedExp(x)) * math.Ln10
+	}
 	if l == 0 {
 		return 0
 	}
-	return int64(math.Floor(math.Log10(l)))
+	return int64(math.Log10(math.Abs(l)))
 }
 
 func clampScale(s int64, ds ...int) int {
@@ -260,11 +270,11 @@ func numSqrt(a *apd.Decimal) (storage.Value, error) {
 	case isInf(a):
 		return storage.Numeric(a), nil
 	}
-	var sweight int64
+	var w int64 // Postgres gives zero weight 0
 	if !a.IsZero() {
-		w, _ := nbaseWeightAndFirst(a)
-		sweight = (w+1)*4/2 - 1
+		w, _ = nbaseWeightAndFirst(a)
 	}
+	sweight := (w+1)*4/2 - 1
 	scale := clampScale(numericMinSigDigits-sweight, dscale(a))
 	r := new(apd.Decimal)
 	if _, err := truncCtx(intDigits(a)/2+2, scale).Sqrt(r, a); err != nil {
@@ -284,12 +294,15 @@ func numExp(a *apd.Decimal) (storage.Value, error) {
 		}
 		return storage.Numeric(a), nil
 	}
-	f, _ := a.Float64()
-	val := f * 0.434294481903252
-	val = max(min(val, 2000), -2000)
-	if val > 131072 {
-		return storage.Value{}, errNumericOverflow
+	// exp_var's guard: |x| ≥ 6000 overflows, or underflows to zero.
+	x, _ := a.Float64()
+	if math.Abs(x) >= 6000 {
+		if x > 0 {
+			return storage.Value{}, errNumericOverflow
+		}
+		return roundTo(&apd.Decimal{}, clampScale(numericMinSigDigits+int64(-x*0.434294481903252), dscale(a)))
 	}
+	val := x * 0.434294481903252 // log10 of the result
 	scale := clampScale(numericMinSigDigits-int64(val), dscale(a))
 	r := new(apd.Decimal)
 	if _, err := truncCtx(int64(math.Max(val, 0))+2, scale).Exp(r, a); err != nil {

@@ -2,7 +2,6 @@ package sem
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"github.com/cockroachdb/apd/v3"
 	"github.com/persiandb/persiandb/sql/pgerr"
@@ -97,9 +96,6 @@ func applyStringTypmod(v storage.Value, n int, explicit, pad bool) (storage.Valu
 // with; Postgres does this when a bpchar converts to text or varchar and
 // when it computes length().
 func BpcharTrim(s string) string { return strings.TrimRight(s, " ") }
-
-// charLen is the number of characters (runes) of s.
-func charLen(s string) int { return utf8.RuneCountInString(s) }
 
 // ApplyTimestampTypmod rounds a timestamp or timestamptz to precision
 // fractional digits (0-6), half away from zero as Postgres's

@@ -125,6 +125,8 @@ var arithCases = []struct {
 	{storage.TypeTimestampTZ, "2024-03-09 12:00 America/New_York", OpAdd, storage.TypeInterval, "24 hours", "America/New_York", "2024-03-10 13:00:00-04", storage.TypeTimestampTZ, "", ""},
 	{storage.TypeTimestampTZ, "2024-03-09 12:00 America/New_York", OpAdd, storage.TypeInterval, "1 day", "UTC", "2024-03-10 17:00:00+00", storage.TypeTimestampTZ, "", ""},
 	{storage.TypeTimestampTZ, "2024-03-11 00:00 America/New_York", OpSub, storage.TypeTimestampTZ, "2024-03-10 00:00 America/New_York", "America/New_York", "23:00:00", storage.TypeInterval, "", ""},
+	// The month step lands in Lord Howe's 30-minute DST gap; the day step starts from the moved clock.
+	{storage.TypeTimestampTZ, "2072-04-04 02:15:18", OpAdd, storage.TypeInterval, "-6 mons 4 days", "Australia/Lord_Howe", "2071-10-08 02:45:18+11", storage.TypeTimestampTZ, "", ""},
 	{storage.TypeTimestamp, "infinity", OpAdd, storage.TypeInterval, "1 day", "UTC", "infinity", storage.TypeTimestamp, "", ""},
 	{storage.TypeTimestamp, "infinity", OpSub, storage.TypeTimestamp, "2024-01-01", "UTC", "", 0, "22008", "cannot subtract infinite timestamps"},
 	{storage.TypeInterval, "1 day 2 hours", OpMul, storage.TypeFloat64, "1.5", "UTC", "1 day 15:00:00", storage.TypeInterval, "", ""},

@@ -2,6 +2,7 @@ package sem
 
 import (
 	"math"
+	"time"
 
 	"github.com/persiandb/persiandb/sql/pgerr"
 
@@ -147,37 +148,53 @@ func timestampAddInterval(ctx *Context, ts, iv storage.Value) (storage.Value, er
 	}
 	mon, day, t := iv.AsInterval()
 	loc := ctx.loc()
-	if mon != 0 || day != 0 {
-		local := us
-		if tz {
-			local += int64(zoneOffset(us, loc)) * microsPerSecond
-		}
+	// Months and days are separate steps, each resolved to an instant: a
+	// month step landing in a DST gap moves the wall clock, and the day
+	// step starts from the moved wall clock, as in Postgres.
+	if mon != 0 {
+		local := toLocal(us, tz, loc)
 		days, tod := splitMicros(local)
 		y, m, d := j2date(int(days) + postgresEpochJDate)
-		if mon != 0 {
-			total := int64(y)*12 + int64(m-1) + int64(mon)
-			y = int(floorDiv(total, 12))
-			m = int(total-int64(y)*12) + 1
-			if d > monthDays(y, m) {
-				d = monthDays(y, m)
-			}
+		total := int64(y)*12 + int64(m-1) + int64(mon)
+		y = int(floorDiv(total, 12))
+		m = int(total-int64(y)*12) + 1
+		if d > monthDays(y, m) {
+			d = monthDays(y, m)
 		}
-		jd := int64(date2j(y, m, d)) + int64(day)
+		jd := int64(date2j(y, m, d))
 		if jd < 0 || jd >= timestampEndJulian {
 			return storage.Value{}, errTSOutOfRange
 		}
-		local = (jd-postgresEpochJDate)*microsPerDay + tod
-		if tz {
-			us = localToUTC(local, loc)
-		} else {
-			us = local
+		us = fromLocal((jd-postgresEpochJDate)*microsPerDay+tod, tz, loc)
+	}
+	if day != 0 {
+		local := toLocal(us, tz, loc)
+		days, tod := splitMicros(local)
+		jd := days + postgresEpochJDate + int64(day)
+		if jd < 0 || jd >= timestampEndJulian {
+			return storage.Value{}, errTSOutOfRange
 		}
+		us = fromLocal((jd-postgresEpochJDate)*microsPerDay+tod, tz, loc)
 	}
 	r := us + t
 	if (t > 0 && r < us) || (t < 0 && r > us) || !validTimestamp(r) {
 		return storage.Value{}, errTSOutOfRange
 	}
 	return mk(r), nil
+}
+
+func toLocal(us int64, tz bool, loc *time.Location) int64 {
+	if tz {
+		return us + int64(zoneOffset(us, loc))*microsPerSecond
+	}
+	return us
+}
+
+func fromLocal(local int64, tz bool, loc *time.Location) int64 {
+	if tz {
+		return localToUTC(local, loc)
+	}
+	return local
 }
 
 func floorDiv(a, b int64) int64 {

@@ -3,6 +3,7 @@ package sem
 import (
 	"encoding/hex"
 	"math"
+	"math/big"
 	"strconv"
 	"time"
 
@@ -88,10 +89,81 @@ func appendFloat(b []byte, f float64, bitSize int) []byte {
 			break
 		}
 	}
+	prec := -1
+	// A tie needs a midpoint with few decimal digits, which only exists
+	// when the spacing of floats near f is at least about 1.
+	tieRange := math.Abs(f) >= 1<<50 || bitSize == 32 && math.Abs(f) >= 1<<21
+	if tieRange && isTieDigits(e, f, bitSize) {
+		// Postgres's Ryu runs with acceptBounds off: digits exactly halfway
+		// to a neighbour are not accepted even when they would read back
+		// (ties to even), so it prints one more digit; find the shortest
+		// precision that is not a tie.
+		for p := countDigits(e); p <= 17; p++ {
+			e = strconv.AppendFloat(buf[:0], f, 'e', p-1, bitSize)
+			if g, _ := strconv.ParseFloat(string(e), bitSize); g == f && !isTieDigits(e, f, bitSize) {
+				break
+			}
+		}
+		prec = countDigits(e) - 1
+		for i := len(e) - 1; i >= 0; i-- {
+			if e[i] == 'e' {
+				exp, _ = strconv.Atoi(string(e[i+1:]))
+				break
+			}
+		}
+	}
 	if exp < -4 || exp >= limit {
+		if prec >= 0 {
+			return strconv.AppendFloat(b, f, 'e', prec, bitSize)
+		}
 		return append(b, e...)
 	}
+	if prec >= 0 {
+		return strconv.AppendFloat(b, f, 'f', max(prec-exp, 0), bitSize)
+	}
 	return strconv.AppendFloat(b, f, 'f', -1, bitSize)
+}
+
+// countDigits counts the mantissa digits of a %e formatted float.
+func countDigits(e []byte) int {
+	n := 0
+	for _, c := range e {
+		if c == 'e' {
+			break
+		}
+		if c >= '0' && c <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
+// isTieDigits reports whether the decimal e lies exactly halfway between
+// f and one of its neighbours.
+func isTieDigits(e []byte, f float64, bitSize int) bool {
+	d, ok := new(big.Rat).SetString(string(e))
+	if !ok {
+		return false
+	}
+	var lo, hi float64
+	if bitSize == 32 {
+		lo = float64(math.Nextafter32(float32(f), float32(math.Inf(-1))))
+		hi = float64(math.Nextafter32(float32(f), float32(math.Inf(1))))
+	} else {
+		lo, hi = math.Nextafter(f, math.Inf(-1)), math.Nextafter(f, math.Inf(1))
+	}
+	fr := new(big.Rat).SetFloat64(f)
+	half := big.NewRat(1, 2)
+	for _, n := range []float64{lo, hi} {
+		if math.IsInf(n, 0) {
+			continue
+		}
+		m := new(big.Rat).Add(fr, new(big.Rat).SetFloat64(n))
+		if m.Mul(m, half).Cmp(d) == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func appendNumeric(b []byte, d *apd.Decimal) []byte {

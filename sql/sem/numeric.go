@@ -304,8 +304,25 @@ func numExp(a *apd.Decimal) (storage.Value, error) {
 	}
 	val := x * 0.434294481903252 // log10 of the result
 	scale := clampScale(numericMinSigDigits-int64(val), dscale(a))
+	c := truncCtx(int64(math.Max(val, 0))+2, scale)
 	r := new(apd.Decimal)
-	if _, err := truncCtx(int64(math.Max(val, 0))+2, scale).Exp(r, a); err != nil {
+	if math.Abs(x) <= 500 {
+		if _, err := c.Exp(r, a); err != nil {
+			return numResult(nil, err)
+		}
+		return roundTo(r, scale)
+	}
+	// apd's series gives up on large arguments: exp(x) = exp(x/k)^k.
+	k := int64(math.Ceil(math.Abs(x) / 250))
+	c = c.WithPrecision(c.Precision + 20)
+	y := new(apd.Decimal)
+	if _, err := c.Quo(y, a, apd.New(k, 0)); err != nil {
+		return numResult(nil, err)
+	}
+	if _, err := c.Exp(y, y); err != nil {
+		return numResult(nil, err)
+	}
+	if _, err := c.Pow(r, y, apd.New(k, 0)); err != nil {
 		return numResult(nil, err)
 	}
 	return roundTo(r, scale)

@@ -51,10 +51,8 @@ func pgEval(t *testing.T, conn *pgx.Conn, sql string) (out string, code string) 
 	var s *string
 	err := conn.QueryRow(context.Background(), sql).Scan(&s)
 	if err != nil {
-		var pe interface{ SQLState() string }
 		if e, ok := err.(interface{ SQLState() string }); ok {
-			pe = e
-			return "", pe.SQLState()
+			return "", e.SQLState()
 		}
 		t.Fatalf("%s: %v", sql, err)
 	}

@@ -154,7 +154,7 @@ func utility(s *Stmt, toks []Token) (bool, error) {
 		err = c.txnModes(&s.Txn)
 	case "commit", "end":
 		if first.Text == "commit" && c.peek().is("prepared") {
-			return false, codedErr(CodeFeatureNotSupported, c.peek().Pos, "prepared transactions are not supported")
+			return false, errPreparedTxn(c.peek().Pos)
 		}
 		s.Kind = KindCommit
 		err = c.txnEnd(s)
@@ -163,7 +163,7 @@ func utility(s *Stmt, toks []Token) (bool, error) {
 		err = c.txnEnd(s)
 	case "rollback":
 		if c.peek().is("prepared") {
-			return false, codedErr(CodeFeatureNotSupported, c.peek().Pos, "prepared transactions are not supported")
+			return false, errPreparedTxn(c.peek().Pos)
 		}
 		_ = c.accept("work") || c.accept("transaction")
 		if c.accept("to") {
@@ -230,7 +230,7 @@ func utility(s *Stmt, toks []Token) (bool, error) {
 		}
 	case "prepare":
 		if c.peek().is("transaction") {
-			return false, codedErr(CodeFeatureNotSupported, c.peek().Pos, "prepared transactions are not supported")
+			return false, errPreparedTxn(c.peek().Pos)
 		}
 		s.Kind = KindPrepare
 		err = c.prepare(s)
@@ -570,4 +570,10 @@ func shiftErr(err error, base int) error {
 		return &c
 	}
 	return err
+}
+
+// errPreparedTxn rejects two-phase commit (PREPARE TRANSACTION, COMMIT
+// PREPARED, ROLLBACK PREPARED), which PersianDB does not support.
+func errPreparedTxn(pos int) error {
+	return codedErr(CodeFeatureNotSupported, pos, "prepared transactions are not supported")
 }

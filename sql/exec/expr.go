@@ -174,8 +174,10 @@ func compileCmp(c *Context, e plan.Cmp) evalFn {
 
 func compileFunc(c *Context, e plan.Func) evalFn {
 	args, impl, strict := compileAll(c, e.Args), e.Impl, e.Strict
+	// One argument buffer per compiled call: an iterator tree runs on one
+	// goroutine, and Impl must not keep its arguments.
+	vals := make([]storage.Value, len(args))
 	return func(row Row) (storage.Value, error) {
-		vals := make([]storage.Value, len(args))
 		for i, a := range args {
 			v, err := a(row)
 			if err != nil {

@@ -48,7 +48,8 @@ type IsNull struct {
 
 // Func calls a scalar function. Impl is resolved by the binder (overloads,
 // casts) so execution does no lookup. Strict functions return NULL when any
-// argument is NULL without calling Impl.
+// argument is NULL without calling Impl. Impl must not keep its args
+// slice: the executor reuses it for the next row.
 type Func struct {
 	Name   string
 	Args   []Expr

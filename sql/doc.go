@@ -1,3 +1,7 @@
-// Package sql will parse PostgreSQL (a dialect front over the TiDB parser),
-// plan and execute it over package txn. It is not written yet.
+// Package sql runs PostgreSQL statements: an Engine holds the catalog
+// over a txn.Manager, and each client connection has a Session with its
+// transaction state, settings and prepared statements. A statement goes
+// through the dialect front (sql/dialect), the TiDB parser, the planner
+// (sql/planner) and the executor (sql/exec); errors are *pgerr.Error with
+// Postgres's SQLSTATEs.
 package sql

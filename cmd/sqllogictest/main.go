@@ -54,8 +54,6 @@ func run() int {
 	switch *engine {
 	case "postgres":
 	case "persiandb":
-		fmt.Fprintln(os.Stderr, "sqllogictest: engine persiandb is not built yet")
-		return 2
 	default:
 		fmt.Fprintf(os.Stderr, "sqllogictest: unknown engine %q (want postgres or persiandb)\n", *engine)
 		return 2
@@ -80,6 +78,8 @@ func run() int {
 		}
 		defer pg.Close()
 		open = pg.Open
+	case "persiandb":
+		open = logictest.OpenPersianDB
 	}
 
 	cfg := logictest.Config{

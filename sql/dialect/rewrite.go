@@ -27,6 +27,13 @@ const (
 	FuncRegexMatch  = "pdb_regex_match"
 	FuncRegexIMatch = "pdb_regex_imatch"
 	// SeriesTablePrefix names the pseudo-table standing for the i-th
+	// FuncConcat is the concat() function: the TiDB parser turns the ||
+	// operator into a call named concat, and the two differ in Postgres
+	// (concat skips NULLs, || yields NULL), so calls the user wrote are
+	// renamed.
+	FuncConcat = "pdb_concat"
+	// FuncExtract is EXTRACT(field FROM x), written pdb_extract('field', x).
+	FuncExtract = "pdb_extract"
 	// generate_series call in FROM: pdb_series_<i>, see Series.
 	SeriesTablePrefix = "pdb_series_"
 )
@@ -119,6 +126,8 @@ func rewriteExprs(s *Stmt, toks []Token) error {
 		return err
 	}
 	toks = rewriteNulls(toks)
+	toks = rewriteConcatFunc(toks)
+	toks = rewriteExtract(toks)
 	if toks, err = rewriteDistinctOn(toks); err != nil {
 		return err
 	}

@@ -1,5 +1,7 @@
 package dialect
 
+import "strings"
+
 // closers holds tokens to insert before input index i (where a wrapped
 // right operand ends). Rewrites emit the opening part at once and keep
 // processing the right operand's tokens normally, so rewrites nested in it
@@ -179,4 +181,33 @@ func rewriteDistinctOn(toks []Token) ([]Token, error) {
 		i = closeAt
 	}
 	return out, nil
+}
+
+// rewriteConcatFunc renames calls of concat( to FuncConcat, leaving the
+// TiDB parser's own concat (from ||) as the only one.
+func rewriteConcatFunc(toks []Token) []Token {
+	for i := 0; i+1 < len(toks); i++ {
+		if toks[i].Kind == Ident && strings.EqualFold(toks[i].Text, "concat") && toks[i+1].isPunct("(") {
+			toks[i].Text = FuncConcat
+		}
+	}
+	return toks
+}
+
+// rewriteExtract writes EXTRACT(field FROM x) as pdb_extract('field', x):
+// the MySQL grammar knows only its own field names (no epoch, dow, ...).
+func rewriteExtract(toks []Token) []Token {
+	out := toks[:0:0]
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if t.Kind == Ident && strings.EqualFold(t.Text, "extract") && i+3 < len(toks) && toks[i+1].isPunct("(") &&
+			(toks[i+2].Kind == Ident || toks[i+2].Kind == String) && strings.EqualFold(toks[i+3].Text, "from") && toks[i+3].Kind == Ident {
+			field := strings.ToLower(toks[i+2].Text)
+			out = append(out, synth(Ident, FuncExtract, t.Pos), toks[i+1], synth(String, field, toks[i+2].Pos), synth(Punct, ",", toks[i+3].Pos))
+			i += 3
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
 }

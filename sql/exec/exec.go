@@ -6,6 +6,7 @@ import (
 
 	"github.com/persiandb/persiandb/sql/catalog"
 	"github.com/persiandb/persiandb/sql/plan"
+	"github.com/persiandb/persiandb/sql/sem"
 	"github.com/persiandb/persiandb/storage"
 	"github.com/persiandb/persiandb/txn"
 )
@@ -24,12 +25,36 @@ type Iterator interface {
 // Context is what execution needs from the statement: the transaction,
 // the catalog (for storage tables), the parameters, and the statement
 // clock (now() is the same all statement long, as in Postgres).
+//
+// A Context belongs to one statement's iterator tree, which runs on one
+// goroutine; nothing in it is locked.
 type Context struct {
 	Txn      *txn.Txn
 	Catalog  *catalog.Catalog
 	Params   []storage.Value
 	Now      time.Time
 	Location *time.Location
+	// Sem is the value-semantics context (aggregate arithmetic, casts).
+	// Nil means one made from Now and Location.
+	Sem *sem.Context
+
+	// outer is the stack of rows that enclosing queries are evaluating
+	// subqueries for, innermost last; plan.Outer{Depth: d} reads
+	// outer[len(outer)-d]. A subquery pushes its row only while its plan
+	// is built and drained, so a row on the stack is always live.
+	outer []Row
+	sem   *sem.Context // made on first use when Sem is nil
+}
+
+// semCtx returns the value-semantics context of the statement.
+func (c *Context) semCtx() *sem.Context {
+	if c.Sem != nil {
+		return c.Sem
+	}
+	if c.sem == nil {
+		c.sem = &sem.Context{Loc: c.Location, Now: c.Now}
+	}
+	return c.sem
 }
 
 // Build turns a plan into an iterator.
@@ -38,7 +63,9 @@ func Build(c *Context, n plan.Node) (Iterator, error) {
 	case *plan.Values:
 		return buildValues(c, n)
 	case *plan.Scan:
-		return newScan(c, n), nil
+		return buildScan(c, n)
+	case *plan.IndexScan:
+		return buildIndexScan(c, n)
 	case *plan.Filter:
 		in, err := Build(c, n.Input)
 		if err != nil {
@@ -67,11 +94,11 @@ func Build(c *Context, n plan.Node) (Iterator, error) {
 	case *plan.Group:
 		return buildGroup(c, n)
 	case *plan.Distinct:
-		in, err := Build(c, n.Input)
-		if err != nil {
-			return nil, err
-		}
-		return &distinctIter{in: in, seen: map[string]bool{}}, nil
+		return buildDistinct(c, n)
+	case *plan.SetOp:
+		return buildSetOp(c, n)
+	case *plan.Window:
+		return buildWindow(c, n)
 	}
 	return nil, errNotBuilt(n)
 }

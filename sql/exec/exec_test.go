@@ -20,9 +20,8 @@ type fixture struct {
 	sess *txn.Session
 }
 
-// newFixture makes table t(id bigint primary key, v text, n bigint) with
-// rows id = 0..rows-1, v = "v<id>", n = id%3 or NULL when id%5 == 0.
-func newFixture(t *testing.T, rows int) *fixture {
+// newDB opens an empty database.
+func newDB(t *testing.T) *fixture {
 	t.Helper()
 	st := storage.Open(storage.Options{PageBits: 16, Logger: zerolog.Nop()})
 	m := txn.NewManager(st, txn.Options{})
@@ -33,50 +32,97 @@ func newFixture(t *testing.T, rows int) *fixture {
 	}
 	s := m.NewSession("")
 	t.Cleanup(s.Close)
-	desc := &catalog.Table{Name: "t", Columns: []catalog.Column{
-		{Name: "id", Type: storage.TypeInt64}, {Name: "v", Type: storage.TypeText}, {Name: "n", Type: storage.TypeInt64},
-	}, PrimaryKey: catalog.Index{Name: "t_pkey", Unique: true, Columns: []int{0}}}
-	tx := s.Begin(txn.TxnOptions{})
+	return &fixture{m: m, cat: cat, sess: s}
+}
+
+// create makes a table (and its indexes) holding rows, keyed as the
+// primary key says.
+func (f *fixture) create(t *testing.T, desc *catalog.Table, rows [][]storage.Value) {
+	t.Helper()
+	tx := f.sess.Begin(txn.TxnOptions{})
 	ctx := context.Background()
-	if err := cat.CreateTable(ctx, tx, desc); err != nil {
+	if err := f.cat.CreateTable(ctx, tx, desc); err != nil {
 		t.Fatal(err)
 	}
-	tbl := cat.Storage(desc)
+	for _, row := range rows {
+		f.insert(t, tx, desc, row)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (f *fixture) insert(t *testing.T, tx *txn.Txn, desc *catalog.Table, row []storage.Value) {
+	t.Helper()
+	val, err := storage.EncodeRow(nil, desc.Types(), row)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Insert(context.Background(), f.cat.Storage(desc), pkOf(desc, row), val); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func pkOf(desc *catalog.Table, row []storage.Value) []byte {
+	var key []byte
+	for i, c := range desc.PrimaryKey.Columns {
+		var kc storage.KeyColumn
+		if i < len(desc.PrimaryKey.Keys) {
+			kc = desc.PrimaryKey.Keys[i]
+		}
+		key = storage.AppendKeyValue(key, row[c], kc)
+	}
+	return key
+}
+
+// newFixture makes table t(id bigint primary key, v text, n bigint) with
+// rows id = 0..rows-1, v = "v<id>", n = id%3 or NULL when id%5 == 0, and
+// indexes t_n on (n) and t_v on (v DESC).
+func newFixture(t *testing.T, rows int) *fixture {
+	t.Helper()
+	f := newDB(t)
+	f.desc = &catalog.Table{Name: "t", Columns: []catalog.Column{
+		{Name: "id", Type: storage.TypeInt64}, {Name: "v", Type: storage.TypeText}, {Name: "n", Type: storage.TypeInt64},
+	}, PrimaryKey: catalog.Index{Name: "t_pkey", Unique: true, Columns: []int{0}},
+		Indexes: []catalog.Index{
+			{ID: 1, Name: "t_n", Columns: []int{2}},
+			{ID: 2, Name: "t_v", Columns: []int{1}, Keys: []storage.KeyColumn{{Desc: true, NullsFirst: true}}},
+		}}
+	var data [][]storage.Value
 	for i := 0; i < rows; i++ {
 		n := storage.Int64(int64(i % 3))
 		if i%5 == 0 {
 			n = storage.Null()
 		}
-		row := []storage.Value{storage.Int64(int64(i)), storage.Text(fmt.Sprintf("v%d", i)), n}
-		val, err := storage.EncodeRow(nil, desc.Types(), row)
-		if err != nil {
-			t.Fatal(err)
-		}
-		key := storage.EncodeKey(nil, nil, row[:1])
-		if err := tx.Insert(ctx, tbl, key, val); err != nil {
-			t.Fatal(err)
-		}
+		data = append(data, []storage.Value{storage.Int64(int64(i)), storage.Text(fmt.Sprintf("v%d", i)), n})
 	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	return &fixture{m: m, cat: cat, desc: desc, sess: s}
+	f.create(t, f.desc, data)
+	return f
 }
 
 func (f *fixture) run(t *testing.T, n plan.Node, params ...storage.Value) []Row {
 	t.Helper()
-	tx := f.sess.Begin(txn.TxnOptions{})
-	defer tx.Commit()
-	tx.NewStatement()
-	it, err := Build(&Context{Txn: tx, Catalog: f.cat, Params: params}, n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := Collect(it)
+	rows, err := f.try(n, params...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return rows
+}
+
+// try runs a plan in a transaction of its own.
+func (f *fixture) try(n plan.Node, params ...storage.Value) ([]Row, error) {
+	tx := f.sess.Begin(txn.TxnOptions{})
+	defer tx.Commit()
+	tx.NewStatement()
+	return runIn(tx, f.cat, n, params...)
+}
+
+func runIn(tx *txn.Txn, cat *catalog.Catalog, n plan.Node, params ...storage.Value) ([]Row, error) {
+	it, err := Build(&Context{Txn: tx, Catalog: cat, Params: params}, n)
+	if err != nil {
+		return nil, err
+	}
+	return Collect(it)
 }
 
 func ints(rows []Row, col int) []any {
@@ -89,24 +135,6 @@ func ints(rows []Row, col int) []any {
 		}
 	}
 	return out
-}
-
-func TestScanBatchesAndRanges(t *testing.T) {
-	f := newFixture(t, 1000)
-	rows := f.run(t, &plan.Scan{Table: f.desc})
-	if len(rows) != 1000 || rows[0][0].AsInt64() != 0 || rows[999][0].AsInt64() != 999 || rows[7][1].AsString() != "v7" {
-		t.Fatalf("full scan: %d rows", len(rows))
-	}
-	for i, r := range rows {
-		if r[0].AsInt64() != int64(i) {
-			t.Fatalf("row %d has id %d", i, r[0].AsInt64())
-		}
-	}
-	key := func(i int64) []byte { return storage.EncodeKey(nil, nil, []storage.Value{storage.Int64(i)}) }
-	rows = f.run(t, &plan.Scan{Table: f.desc, From: key(250), To: key(700), Reverse: true})
-	if len(rows) != 450 || rows[0][0].AsInt64() != 699 || rows[449][0].AsInt64() != 250 {
-		t.Fatalf("reverse range scan: %d rows, first %v", len(rows), ints(rows[:1], 0))
-	}
 }
 
 func TestFilterProjectSortLimit(t *testing.T) {

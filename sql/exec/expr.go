@@ -1,28 +1,11 @@
 package exec
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/persiandb/persiandb/sql/plan"
 	"github.com/persiandb/persiandb/storage"
 )
-
-// ErrNotSupported: a plan node or expression the executor does not run
-// yet. The SQL layer reports it as 0A000.
-var ErrNotSupported = errors.New("exec: not supported")
-
-// ErrUndefinedParameter: an expression refers to a parameter that was not
-// bound (42P02).
-var ErrUndefinedParameter = errors.New("exec: there is no parameter")
-
-// ErrNegativeLimit and ErrNegativeOffset are Postgres's 2201W and 2201X.
-var (
-	ErrNegativeLimit  = errors.New("LIMIT must not be negative")
-	ErrNegativeOffset = errors.New("OFFSET must not be negative")
-)
-
-func errNotBuilt(x any) error { return fmt.Errorf("%w: %T", ErrNotSupported, x) }
 
 // evalFn evaluates a compiled expression over an input row.
 type evalFn func(Row) (storage.Value, error)
@@ -111,6 +94,12 @@ func compile(c *Context, e plan.Expr) evalFn {
 		return compileFunc(c, e)
 	case plan.Case:
 		return compileCase(c, e)
+	case plan.Outer:
+		return compileOuter(c, e)
+	case plan.Subquery:
+		return compileSubquery(c, e)
+	case plan.InList:
+		return compileInList(c, e)
 	case plan.Coalesce:
 		args := compileAll(c, e.Args)
 		return func(row Row) (storage.Value, error) {
@@ -146,30 +135,35 @@ func compileCmp(c *Context, e plan.Cmp) evalFn {
 		if err != nil {
 			return vNull, err
 		}
-		if a.IsNull() || b.IsNull() {
-			if op == plan.NotDistinct {
-				return storage.Bool(a.IsNull() && b.IsNull()), nil
-			}
-			return vNull, nil
-		}
-		d := storage.Compare(a, b)
-		var res bool
-		switch op {
-		case plan.EQ, plan.NotDistinct:
-			res = d == 0
-		case plan.NE:
-			res = d != 0
-		case plan.LT:
-			res = d < 0
-		case plan.LE:
-			res = d <= 0
-		case plan.GT:
-			res = d > 0
-		case plan.GE:
-			res = d >= 0
-		}
-		return storage.Bool(res), nil
+		return compareOp(op, a, b), nil
 	}
+}
+
+// compareOp is a op b in three-valued logic.
+func compareOp(op plan.CmpOp, a, b storage.Value) storage.Value {
+	if a.IsNull() || b.IsNull() {
+		if op == plan.NotDistinct {
+			return storage.Bool(a.IsNull() && b.IsNull())
+		}
+		return vNull
+	}
+	d := storage.Compare(a, b)
+	var res bool
+	switch op {
+	case plan.EQ, plan.NotDistinct:
+		res = d == 0
+	case plan.NE:
+		res = d != 0
+	case plan.LT:
+		res = d < 0
+	case plan.LE:
+		res = d <= 0
+	case plan.GT:
+		res = d > 0
+	case plan.GE:
+		res = d >= 0
+	}
+	return storage.Bool(res)
 }
 
 func compileFunc(c *Context, e plan.Func) evalFn {

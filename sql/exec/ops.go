@@ -1,8 +1,6 @@
 package exec
 
 import (
-	"bytes"
-	"fmt"
 	"io"
 	"sort"
 
@@ -41,79 +39,6 @@ func buildValues(c *Context, n *plan.Values) (Iterator, error) {
 	}
 	return &sliceIter{rows: rows}, nil
 }
-
-// scanBatch is how many rows a scan reads per call into the transaction:
-// the transaction's scan pushes rows through a callback, the iterator
-// hands them out one by one, and resumes after the last key it read.
-const scanBatch = 256
-
-type scanIter struct {
-	c       *Context
-	n       *plan.Scan
-	types   []storage.Type
-	batch   []Row
-	i       int
-	resume  []byte // next batch starts after this key (ascending) or before it
-	done    bool
-	started bool
-}
-
-func newScan(c *Context, n *plan.Scan) *scanIter {
-	return &scanIter{c: c, n: n, types: n.Table.Types()}
-}
-
-func (s *scanIter) fill() error {
-	s.batch, s.i = s.batch[:0], 0
-	if s.done {
-		return nil
-	}
-	tbl := s.c.Catalog.Storage(s.n.Table)
-	if tbl == nil {
-		return fmt.Errorf("exec: storage of table %q is gone", s.n.Table.Name)
-	}
-	from, to := s.n.From, s.n.To
-	if s.started {
-		if s.n.Reverse {
-			to = s.resume
-		} else {
-			from = append(bytes.Clone(s.resume), 0) // the key right after
-		}
-	}
-	s.started = true
-	var decodeErr error
-	err := s.c.Txn.Scan(tbl, from, to, s.n.Reverse, func(key, val []byte) bool {
-		row, err := storage.DecodeRow(val, s.types, make(Row, 0, len(s.types)))
-		if err != nil {
-			decodeErr = err
-			return false
-		}
-		s.batch = append(s.batch, row)
-		s.resume = append(s.resume[:0], key...)
-		return len(s.batch) < scanBatch
-	})
-	if err == nil {
-		err = decodeErr
-	}
-	if len(s.batch) < scanBatch {
-		s.done = true
-	}
-	return err
-}
-
-func (s *scanIter) Next() (Row, error) {
-	if s.i >= len(s.batch) {
-		if err := s.fill(); err != nil {
-			return nil, err
-		}
-		if len(s.batch) == 0 {
-			return nil, io.EOF
-		}
-	}
-	s.i++
-	return s.batch[s.i-1], nil
-}
-
-func (s *scanIter) Close() error { s.done, s.batch = true, nil; return nil }
 
 // buildSort reads its whole input, then orders it: NULLs last ascending
 // and first descending unless NullsFirst says otherwise, as in Postgres.

@@ -163,3 +163,6 @@ func WithPosition(err error, pos int) error {
 	}
 	return Flatten(err).WithPosition(pos)
 }
+
+// SQLState returns the error's SQLSTATE code, as drivers' error types do.
+func (e *Error) SQLState() string { return string(e.Code) }

@@ -69,6 +69,49 @@ type When struct{ Cond, Then Expr }
 // Coalesce returns its first non-NULL argument.
 type Coalesce struct{ Args []Expr }
 
+// Outer is column Idx of the row an enclosing query is evaluating a
+// subquery for, Depth levels out (1 = the query directly around it).
+type Outer struct{ Depth, Idx int }
+
+// SubqueryKind is how a subquery's rows become a value.
+type SubqueryKind uint8
+
+const (
+	// SubScalar: the single column of at most one row (NULL for none;
+	// more than one row is error 21000).
+	SubScalar SubqueryKind = iota
+	// SubExists: whether Plan returns any row.
+	SubExists
+	// SubAny: Left Op ANY (the single column of Plan's rows); IN is
+	// SubAny with EQ. True if some comparison is true, else NULL if some
+	// is NULL, else false (false for no rows).
+	SubAny
+	// SubAll: Left Op ALL (...): false if some comparison is false, else
+	// NULL if some is NULL, else true (true for no rows).
+	SubAll
+)
+
+// Subquery evaluates a query inside an expression. Plan may hold Outer
+// references to the row the Subquery is evaluated on; when Correlated is
+// false it has none, and the executor may run Plan once per statement.
+type Subquery struct {
+	Kind       SubqueryKind
+	Plan       Node
+	Left       Expr  // SubAny, SubAll: the left operand, of Plan's column type family
+	Op         CmpOp // SubAny, SubAll
+	Correlated bool
+}
+
+// InList is X IN (List...): true if X equals some element, else NULL if X
+// or some element is NULL, else false. Elements are of X's type family.
+type InList struct {
+	X    Expr
+	List []Expr
+}
+
+func (Outer) expr()    {}
+func (Subquery) expr() {}
+func (InList) expr()   {}
 func (Col) expr()      {}
 func (Const) expr()    {}
 func (Param) expr()    {}

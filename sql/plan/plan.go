@@ -25,21 +25,41 @@ type Values struct {
 }
 
 // Scan reads a table's visible rows through its primary key, in key order
-// (descending if Reverse), restricted to encoded keys in [From, To) (nil =
-// open).
+// (descending if Reverse). Spans nil means the whole table; otherwise only
+// keys inside some span are read, each once, in key order.
 type Scan struct {
-	Table    *catalog.Table
-	From, To []byte
-	Reverse  bool
+	Table   *catalog.Table
+	Spans   []Span
+	Reverse bool
 }
 
-// IndexScan reads the rows found through a secondary index whose index
-// keys are in [From, To), in index order.
+// IndexScan reads the rows found through a secondary index, in index order
+// (descending if Reverse), restricted to Spans (nil = all) over the index
+// key.
 type IndexScan struct {
-	Table    *catalog.Table
-	Index    catalog.Index
-	From, To []byte
-	Reverse  bool
+	Table   *catalog.Table
+	Index   catalog.Index
+	Spans   []Span
+	Reverse bool
+}
+
+// Span is a range of an index (or the primary key) over its leading
+// columns. Spans are a superset of the wanted rows: the planner keeps the
+// predicate they came from as a filter above the scan, so an executor may
+// read more (NULLs at an open end, for example) but never less.
+type Span struct {
+	Lo, Hi *KeyBound // nil = unbounded
+}
+
+// KeyBound is one end of a Span: Vals are values for the first len(Vals)
+// key columns, evaluated at execution time (they may hold Params) and
+// already of the columns' types. Bounds are in index order: the planner
+// swaps a predicate's ends for a DESC key column. Inclusive says whether
+// keys equal to Vals on those columns are inside the span. A bound with a
+// NULL value makes the span empty (col = NULL is never true).
+type KeyBound struct {
+	Vals      []Expr
+	Inclusive bool
 }
 
 // Filter keeps the rows for which Pred is true (not false, not NULL).
@@ -136,8 +156,56 @@ type Group struct {
 }
 
 // Distinct removes duplicate rows (NULLs equal, as DISTINCT treats them).
+// With On set (DISTINCT ON), rows are duplicates when the On expressions
+// are equal, and the first row of each such run is kept: the input is
+// sorted by On first, so duplicates are adjacent.
 type Distinct struct {
 	Input Node
+	On    []Expr
+}
+
+// SetOpKind is UNION, INTERSECT or EXCEPT.
+type SetOpKind uint8
+
+const (
+	Union SetOpKind = iota
+	Intersect
+	Except
+)
+
+// SetOp combines two inputs with the same column types. Without All it
+// returns distinct rows (NULLs equal); with All, Postgres's multiset
+// rules: UNION ALL concatenates, INTERSECT ALL keeps min(m, n) copies,
+// EXCEPT ALL max(m-n, 0).
+type SetOp struct {
+	Kind        SetOpKind
+	All         bool
+	Left, Right Node
+	Cols        []Column
+}
+
+// WindowFunc is one window function call. Its frame is Postgres's
+// default: with OrderBy, from the partition's start through the current
+// row's last peer (rows equal on OrderBy); without, the whole partition.
+type WindowFunc struct {
+	// Func is row_number, rank, dense_rank, percent_rank, cume_dist,
+	// ntile, lag, lead, first_value, last_value, nth_value, or an
+	// aggregate (Agg set: count, sum, avg, min, max, ...).
+	Func        string
+	Args        []Expr
+	Agg         *Aggregate
+	PartitionBy []Expr
+	OrderBy     []SortKey
+	Type        storage.Type
+}
+
+// Window computes window functions; output rows are the input columns
+// followed by one column per Func, in an order the planner does not rely
+// on (it sorts afterwards if the query has ORDER BY).
+type Window struct {
+	Input Node
+	Funcs []WindowFunc
+	Cols  []Column
 }
 
 func (n *Values) Columns() []Column { return n.Cols }
@@ -155,6 +223,8 @@ func (n *NestedLoopJoin) Columns() []Column {
 }
 func (n *Group) Columns() []Column    { return n.Cols }
 func (n *Distinct) Columns() []Column { return n.Input.Columns() }
+func (n *SetOp) Columns() []Column    { return n.Cols }
+func (n *Window) Columns() []Column   { return n.Cols }
 
 func (*Values) node()         {}
 func (*Scan) node()           {}
@@ -167,6 +237,8 @@ func (*HashJoin) node()       {}
 func (*NestedLoopJoin) node() {}
 func (*Group) node()          {}
 func (*Distinct) node()       {}
+func (*SetOp) node()          {}
+func (*Window) node()         {}
 
 var (
 	_ Node = (*Values)(nil)
@@ -180,6 +252,8 @@ var (
 	_ Node = (*NestedLoopJoin)(nil)
 	_ Node = (*Group)(nil)
 	_ Node = (*Distinct)(nil)
+	_ Node = (*SetOp)(nil)
+	_ Node = (*Window)(nil)
 )
 
 // tableColumns is every column of the stored row, dropped and hidden ones

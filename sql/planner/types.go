@@ -1,0 +1,181 @@
+package planner
+
+import (
+	"github.com/persiandb/persiandb/sql/dialect"
+	"github.com/persiandb/persiandb/sql/pgerr"
+	"github.com/persiandb/persiandb/storage"
+)
+
+// Type is a Postgres type as the planner sees it: the storage type values
+// are kept in, the name Postgres prints for it, and its modifier.
+type Type struct {
+	T storage.Type
+	// Name is the canonical Postgres name ("character varying", "integer").
+	Name string
+	// Typmod is Postgres's atttypmod: -1 for none, n+4 for varchar(n) and
+	// char(n), (p<<16|s)+4 for numeric(p,s), p for timestamp(p).
+	Typmod int32
+}
+
+// Postgres type OIDs, as pg_type has them.
+const (
+	OIDBool        = 16
+	OIDBytea       = 17
+	OIDInt8        = 20
+	OIDInt2        = 21
+	OIDInt4        = 23
+	OIDText        = 25
+	OIDFloat4      = 700
+	OIDFloat8      = 701
+	OIDBpchar      = 1042
+	OIDVarchar     = 1043
+	OIDDate        = 1082
+	OIDTimestamp   = 1114
+	OIDTimestampTZ = 1184
+	OIDInterval    = 1186
+	OIDNumeric     = 1700
+	OIDUUID        = 2950
+)
+
+var storageOIDs = map[storage.Type]uint32{
+	storage.TypeBool: OIDBool, storage.TypeBytea: OIDBytea, storage.TypeInt64: OIDInt8,
+	storage.TypeInt16: OIDInt2, storage.TypeInt32: OIDInt4, storage.TypeText: OIDText,
+	storage.TypeFloat32: OIDFloat4, storage.TypeFloat64: OIDFloat8, storage.TypeDate: OIDDate,
+	storage.TypeTimestamp: OIDTimestamp, storage.TypeTimestampTZ: OIDTimestampTZ,
+	storage.TypeInterval: OIDInterval, storage.TypeNumeric: OIDNumeric, storage.TypeUUID: OIDUUID,
+}
+
+var typnames = map[uint32]string{
+	OIDBool: "bool", OIDBytea: "bytea", OIDInt8: "int8", OIDInt2: "int2", OIDInt4: "int4",
+	OIDText: "text", OIDFloat4: "float4", OIDFloat8: "float8", OIDBpchar: "bpchar",
+	OIDVarchar: "varchar", OIDDate: "date", OIDTimestamp: "timestamp",
+	OIDTimestampTZ: "timestamptz", OIDInterval: "interval", OIDNumeric: "numeric", OIDUUID: "uuid",
+}
+
+// OID is the type's pg_type OID, as RowDescription sends it.
+func (t Type) OID() uint32 {
+	switch t.Name {
+	case "character varying":
+		return OIDVarchar
+	case "character":
+		return OIDBpchar
+	}
+	if o, ok := storageOIDs[t.T]; ok {
+		return o
+	}
+	return OIDText
+}
+
+// Typname is pg_type.typname ("int4", "varchar").
+func (t Type) Typname() string { return typnames[t.OID()] }
+
+// Size is pg_type.typlen (-1 for variable length).
+func (t Type) Size() int16 {
+	switch t.T {
+	case storage.TypeBool:
+		return 1
+	case storage.TypeInt16:
+		return 2
+	case storage.TypeInt32, storage.TypeFloat32, storage.TypeDate:
+		return 4
+	case storage.TypeInt64, storage.TypeFloat64, storage.TypeTimestamp, storage.TypeTimestampTZ:
+		return 8
+	case storage.TypeInterval, storage.TypeUUID:
+		return 16
+	}
+	return -1
+}
+
+// TypeOf is the plain type of a storage type (no modifier).
+func TypeOf(t storage.Type) Type {
+	if t == storage.TypeNull {
+		t = storage.TypeText
+	}
+	return Type{T: t, Name: t.String(), Typmod: -1}
+}
+
+// TypeByOID maps a parameter type OID a client sent; 0 (unspecified) and
+// unknown OIDs give false.
+func TypeByOID(oid uint32) (Type, bool) {
+	switch oid {
+	case OIDVarchar:
+		return Type{T: storage.TypeText, Name: "character varying", Typmod: -1}, true
+	case OIDBpchar:
+		return Type{T: storage.TypeText, Name: "character", Typmod: -1}, true
+	}
+	for t, o := range storageOIDs {
+		if o == oid {
+			return TypeOf(t), true
+		}
+	}
+	return Type{}, false
+}
+
+// storageTypes maps canonical Postgres names to storage types.
+var storageTypes = map[string]storage.Type{
+	"boolean": storage.TypeBool, "smallint": storage.TypeInt16, "integer": storage.TypeInt32,
+	"bigint": storage.TypeInt64, "real": storage.TypeFloat32, "double precision": storage.TypeFloat64,
+	"numeric": storage.TypeNumeric, "text": storage.TypeText, "character varying": storage.TypeText,
+	"character": storage.TypeText, "bytea": storage.TypeBytea, "date": storage.TypeDate,
+	"timestamp without time zone": storage.TypeTimestamp, "timestamp with time zone": storage.TypeTimestampTZ,
+	"interval": storage.TypeInterval, "uuid": storage.TypeUUID,
+	"serial": storage.TypeInt32, "bigserial": storage.TypeInt64, "smallserial": storage.TypeInt16,
+	"name": storage.TypeText, "unknown": storage.TypeText,
+}
+
+// ResolveType maps a type name from SQL text to a Type, or 42704.
+func ResolveType(tn dialect.TypeName) (Type, error) {
+	if tn.Array > 0 {
+		return Type{}, pgerr.New(pgerr.FeatureNotSupported, "array types are not supported: %s", tn.String())
+	}
+	st, ok := storageTypes[tn.Name]
+	if !ok {
+		return Type{}, pgerr.New(pgerr.UndefinedObject, "type %q does not exist", tn.Name)
+	}
+	t := Type{T: st, Name: tn.Name, Typmod: -1}
+	switch t.Name {
+	case "serial":
+		t.Name = "integer"
+	case "bigserial":
+		t.Name = "bigint"
+	case "smallserial":
+		t.Name = "smallint"
+	case "name", "unknown":
+		t.Name = "text"
+	}
+	switch {
+	case len(tn.Mods) == 0:
+		if t.Name == "character" {
+			t.Typmod = 1 + 4 // char means char(1)
+		}
+	case t.Name == "character varying" || t.Name == "character":
+		if len(tn.Mods) != 1 || tn.Mods[0] < 1 {
+			return Type{}, pgerr.New(pgerr.InvalidParameterValue, "length for type %s must be at least 1", shortName(t.Name))
+		}
+		t.Typmod = int32(tn.Mods[0]) + 4
+	case t.Name == "numeric":
+		p, s := tn.Mods[0], 0
+		if len(tn.Mods) > 1 {
+			s = tn.Mods[1]
+		}
+		if p < 1 || p > 1000 {
+			return Type{}, pgerr.New(pgerr.InvalidParameterValue, "NUMERIC precision %d must be between 1 and 1000", p)
+		}
+		t.Typmod = int32(p<<16|(s&0xffff)) + 4
+	case st == storage.TypeTimestamp || st == storage.TypeTimestampTZ:
+		t.Typmod = int32(min(max(tn.Mods[0], 0), 6))
+	default:
+		return Type{}, pgerr.New(pgerr.SyntaxError, "type modifier is not allowed for type %q", t.Name)
+	}
+	return t, nil
+}
+
+func shortName(n string) string {
+	switch n {
+	case "character varying":
+		return "varchar"
+	case "character":
+		return "character"
+	}
+	return n
+}

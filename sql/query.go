@@ -1,0 +1,38 @@
+package sql
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/persiandb/persiandb/sql/exec"
+	"github.com/persiandb/persiandb/sql/plan"
+	"github.com/persiandb/persiandb/storage"
+	"github.com/persiandb/persiandb/txn"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+)
+
+// query plans and runs a SELECT, collecting its rows.
+func (s *Session) query(ctx context.Context, tx *txn.Txn, n ast.ResultSetNode, params []storage.Value) (*Result, error) {
+	q, err := s.plan.PlanSelect(n)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.collect(ctx, tx, q.Plan, params)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Columns: q.Columns, Rows: rows, Tag: "SELECT " + strconv.Itoa(len(rows))}, nil
+}
+
+func (s *Session) execContext(ctx context.Context, tx *txn.Txn, params []storage.Value) *exec.Context {
+	return &exec.Context{Txn: tx, Catalog: s.e.cat, Params: params, Now: s.sem.Now, Location: s.sem.Loc, Sem: &s.sem}
+}
+
+// collect runs a plan to the end.
+func (s *Session) collect(ctx context.Context, tx *txn.Txn, p plan.Node, params []storage.Value) ([][]storage.Value, error) {
+	it, err := exec.Build(s.execContext(ctx, tx, params), p)
+	if err != nil {
+		return nil, err
+	}
+	return exec.Collect(it)
+}

@@ -1,0 +1,166 @@
+package sql
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/persiandb/persiandb/sql/dialect"
+	"github.com/persiandb/persiandb/sql/pgerr"
+	"github.com/persiandb/persiandb/sql/planner"
+	"github.com/persiandb/persiandb/sql/sem"
+	"github.com/persiandb/persiandb/storage"
+	"github.com/persiandb/persiandb/txn"
+	"github.com/pingcap/tidb/pkg/parser"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+)
+
+// Result is what one statement returned.
+type Result struct {
+	// Columns is nil for statements that return no rows.
+	Columns []planner.ResultColumn
+	Rows    [][]storage.Value
+	// Tag is the command tag: "SELECT 3", "INSERT 0 1", "CREATE TABLE".
+	Tag string
+	// Notices are warnings Postgres would send (NoticeResponse).
+	Notices []*pgerr.Error
+}
+
+// Session is one client connection's state. It is not safe for
+// concurrent use; Cancel may be called from another goroutine.
+type Session struct {
+	e      *Engine
+	ts     *txn.Session
+	parser *parser.Parser
+	// exprParser parses stored expressions while parser's AST is in use.
+	exprParser *parser.Parser
+	sem    sem.Context
+	plan   planner.Planner
+
+	// tx is the open transaction block's transaction (nil outside one);
+	// failed is set after an error inside it, until ROLLBACK.
+	tx     *txn.Txn
+	failed bool
+	// blockOpts are the modes given to BEGIN, applied to tx.
+	defaultIso txn.Isolation
+	defaultRO  bool
+
+	settings *settings
+}
+
+// NewSession opens a session; name identifies it across restarts (for
+// commit points) and may be empty.
+func (e *Engine) NewSession(name string) *Session {
+	s := &Session{e: e, ts: e.m.NewSession(name), parser: dialect.NewParser(), settings: newSettings()}
+	s.sem.Loc = time.UTC
+	s.plan = planner.Planner{Cat: e.cat, Sem: &s.sem, ParseExpr: s.parseExpr}
+	return s
+}
+
+// parseExpr reads stored expression text (defaults, checks). It uses a
+// parser of its own: the statement's AST stays in use meanwhile.
+func (s *Session) parseExpr(text string) (ast.ExprNode, error) {
+	if s.exprParser == nil {
+		s.exprParser = dialect.NewParser()
+	}
+	nodes, _, err := s.exprParser.Parse("select "+text, "", "")
+	if err != nil {
+		return nil, pgerr.New(pgerr.InternalError, "stored expression %q does not parse: %v", text, err)
+	}
+	sel, ok := nodes[0].(*ast.SelectStmt)
+	if !ok || len(sel.Fields.Fields) != 1 {
+		return nil, pgerr.New(pgerr.InternalError, "stored expression %q is not one expression", text)
+	}
+	return sel.Fields.Fields[0].Expr, nil
+}
+
+// Close ends the session, rolling back an open transaction.
+func (s *Session) Close() {
+	if s.tx != nil {
+		s.tx.Rollback()
+		s.tx = nil
+	}
+	s.ts.Close()
+}
+
+// InBlock reports the transaction status for ReadyForQuery: 'I' idle,
+// 'T' in a block, 'E' in a failed block.
+func (s *Session) Status() byte {
+	switch {
+	case s.tx == nil:
+		return 'I'
+	case s.failed:
+		return 'E'
+	}
+	return 'T'
+}
+
+// Exec runs a query string of one or more statements, as the simple
+// query protocol does, and returns a result per statement run. It stops
+// at the first error, returning the results before it.
+func (s *Session) Exec(ctx context.Context, query string) ([]*Result, error) {
+	parts, err := dialect.Split(query)
+	if err != nil {
+		return nil, syntaxError(err)
+	}
+	var out []*Result
+	for _, part := range parts {
+		r, err := s.ExecOne(ctx, part)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// ExecOne runs one statement.
+func (s *Session) ExecOne(ctx context.Context, text string) (*Result, error) {
+	st, err := dialect.Prepare(text)
+	if err != nil {
+		return nil, s.fail(syntaxError(err))
+	}
+	r, err := s.execStmt(ctx, st, nil)
+	if err != nil {
+		return nil, s.fail(err)
+	}
+	return r, nil
+}
+
+// fail marks an open block failed and converts err for the client.
+func (s *Session) fail(err error) error {
+	if s.tx != nil {
+		s.failed = true
+	}
+	return pgerr.Flatten(err)
+}
+
+func syntaxError(err error) error {
+	if se, ok := err.(*dialect.SyntaxError); ok {
+		return pgerr.New(pgerr.Code(se.Code), "%s", se.Msg).WithPosition(se.Pos + 1)
+	}
+	return pgerr.Flatten(err)
+}
+
+// parseError turns the TiDB parser's message into Postgres's form.
+func parseError(err error) error {
+	msg := err.Error()
+	if i := strings.Index(msg, "near \""); i >= 0 {
+		rest := msg[i+6:]
+		if j := strings.IndexAny(rest, " \"(),;"); j > 0 {
+			rest = rest[:j]
+		} else if j == 0 {
+			rest = rest[:1]
+		}
+		if rest == "" {
+			return pgerr.New(pgerr.SyntaxError, "syntax error at end of input")
+		}
+		return pgerr.New(pgerr.SyntaxError, "syntax error at or near \"%s\"", rest)
+	}
+	return pgerr.New(pgerr.SyntaxError, "syntax error: %s", msg)
+}
+
+var errAborted = pgerr.New(pgerr.InFailedSQLTransaction, "current transaction is aborted, commands ignored until end of transaction block")
+
+// Location is the session's TimeZone, for formatting timestamptz.
+func (s *Session) Location() *time.Location { return s.sem.Loc }

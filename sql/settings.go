@@ -1,0 +1,154 @@
+package sql
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/persiandb/persiandb/sql/pgerr"
+)
+
+// setting is one run-time parameter (GUC).
+type setting struct {
+	value string
+	// check validates and canonicalizes a new value.
+	check func(string) (string, error)
+}
+
+type settings struct {
+	vals map[string]*setting
+	// reported are the parameters a ParameterStatus message carries.
+	changed []string
+}
+
+// defaults are the parameters clients read or set, with Postgres's
+// defaults for a UTF8 database in ISO date style.
+func newSettings() *settings {
+	s := &settings{vals: map[string]*setting{}}
+	add := func(name, v string, check func(string) (string, error)) {
+		s.vals[name] = &setting{value: v, check: check}
+	}
+	add("application_name", "", nil)
+	add("client_encoding", "UTF8", checkEncoding)
+	add("server_encoding", "UTF8", readOnly("server_encoding"))
+	add("datestyle", "ISO, MDY", nil)
+	add("intervalstyle", "postgres", nil)
+	add("timezone", "UTC", checkTimeZone)
+	add("standard_conforming_strings", "on", nil)
+	add("integer_datetimes", "on", readOnly("integer_datetimes"))
+	add("server_version", "15.0", readOnly("server_version"))
+	add("server_version_num", "150000", readOnly("server_version_num"))
+	add("transaction_isolation", "read committed", nil)
+	add("default_transaction_isolation", "read committed", checkIsolation)
+	add("default_transaction_read_only", "off", checkBool)
+	add("transaction_read_only", "off", checkBool)
+	add("statement_timeout", "0", nil)
+	add("lock_timeout", "0", nil)
+	add("idle_in_transaction_session_timeout", "0", nil)
+	add("extra_float_digits", "1", nil)
+	add("search_path", "\"$user\", public", nil)
+	add("synchronous_commit", "on", nil)
+	add("max_identifier_length", "63", readOnly("max_identifier_length"))
+	add("is_superuser", "on", readOnly("is_superuser"))
+	add("session_authorization", "postgres", nil)
+	add("in_hot_standby", "off", readOnly("in_hot_standby"))
+	add("enable_seqscan", "on", checkBool)
+	add("client_min_messages", "notice", nil)
+	add("bytea_output", "hex", nil)
+	add("lc_messages", "C", nil)
+	add("lc_monetary", "C", nil)
+	add("lc_numeric", "C", nil)
+	add("lc_time", "C", nil)
+	add("row_security", "on", nil)
+	add("jit", "off", nil)
+	return s
+}
+
+func (s *settings) get(name string) (string, error) {
+	v, ok := s.vals[strings.ToLower(name)]
+	if !ok {
+		return "", pgerr.New(pgerr.UndefinedObject, "unrecognized configuration parameter %q", name)
+	}
+	return v.value, nil
+}
+
+func (s *settings) set(name, value string) error {
+	name = strings.ToLower(name)
+	v, ok := s.vals[name]
+	if !ok {
+		return pgerr.New(pgerr.UndefinedObject, "unrecognized configuration parameter %q", name)
+	}
+	if v.check != nil {
+		c, err := v.check(value)
+		if err != nil {
+			return err
+		}
+		value = c
+	}
+	v.value = value
+	s.changed = append(s.changed, name)
+	return nil
+}
+
+func (s *settings) names() []string {
+	out := make([]string, 0, len(s.vals))
+	for n := range s.vals {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func readOnly(name string) func(string) (string, error) {
+	return func(string) (string, error) {
+		return "", pgerr.New(pgerr.CantChangeRuntimeParam, "parameter %q cannot be changed", name)
+	}
+}
+
+func checkBool(v string) (string, error) {
+	switch strings.ToLower(v) {
+	case "on", "true", "yes", "1", "t", "y":
+		return "on", nil
+	case "off", "false", "no", "0", "f", "n":
+		return "off", nil
+	}
+	return "", pgerr.New(pgerr.InvalidParameterValue, "parameter requires a Boolean value")
+}
+
+func checkEncoding(v string) (string, error) {
+	switch strings.ToUpper(strings.ReplaceAll(v, "-", "")) {
+	case "UTF8", "UNICODE":
+		return "UTF8", nil
+	}
+	return "", pgerr.New(pgerr.FeatureNotSupported, "encoding %q is not supported; only UTF8 is", v)
+}
+
+func checkIsolation(v string) (string, error) {
+	switch l := strings.ToLower(v); l {
+	case "read committed", "repeatable read", "serializable":
+		return l, nil
+	case "read uncommitted":
+		return "read committed", nil
+	}
+	return "", pgerr.New(pgerr.InvalidParameterValue, "invalid value for parameter \"default_transaction_isolation\": %q", v)
+}
+
+func checkTimeZone(v string) (string, error) {
+	if _, err := loadZone(v); err != nil {
+		return "", err
+	}
+	return v, nil
+}
+
+// loadZone reads a TimeZone setting: an IANA name, UTC, or a POSIX-style
+// numeric offset in hours (Postgres treats "+5" as UTC+5 in SET TIME ZONE).
+func loadZone(v string) (*time.Location, error) {
+	switch strings.ToLower(v) {
+	case "utc", "gmt", "z", "zulu", "local", "default":
+		return time.UTC, nil
+	}
+	if loc, err := time.LoadLocation(v); err == nil {
+		return loc, nil
+	}
+	return nil, pgerr.New(pgerr.InvalidParameterValue, "invalid value for parameter \"TimeZone\": %q", v)
+}

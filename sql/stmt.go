@@ -1,0 +1,302 @@
+package sql
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/persiandb/persiandb/sql/dialect"
+	"github.com/persiandb/persiandb/sql/pgerr"
+	"github.com/persiandb/persiandb/sql/planner"
+	"github.com/persiandb/persiandb/storage"
+	"github.com/persiandb/persiandb/txn"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+)
+
+// execStmt runs one prepared statement with parameter values.
+func (s *Session) execStmt(ctx context.Context, st *dialect.Stmt, params []storage.Value) (*Result, error) {
+	if s.failed {
+		switch st.Kind {
+		case dialect.KindCommit, dialect.KindRollback, dialect.KindRollbackTo:
+		default:
+			return nil, errAborted
+		}
+	}
+	switch st.Kind {
+	case dialect.KindEmpty:
+		return &Result{}, nil
+	case dialect.KindBegin:
+		return s.begin(st)
+	case dialect.KindCommit:
+		return s.commit()
+	case dialect.KindRollback:
+		return s.rollback()
+	case dialect.KindSavepoint, dialect.KindRelease, dialect.KindRollbackTo:
+		return s.savepoint(st)
+	case dialect.KindSet:
+		return s.set(st)
+	case dialect.KindSetTxn:
+		return s.setTxn(st)
+	case dialect.KindReset:
+		return s.reset(st)
+	case dialect.KindShow:
+		return s.show(st)
+	case dialect.KindVacuum:
+		return &Result{Tag: "VACUUM"}, nil
+	case dialect.KindAnalyze:
+		return &Result{Tag: "ANALYZE"}, nil
+	case dialect.KindParsed:
+		return s.execParsed(ctx, st, params)
+	}
+	return nil, pgerr.New(pgerr.FeatureNotSupported, "%s statements are not supported yet", strings.ToUpper(st.Kind.String()))
+}
+
+// inTxn runs f in the open block's transaction, or in a transaction of
+// its own that commits if f succeeds.
+func (s *Session) inTxn(f func(tx *txn.Txn) (*Result, error)) (*Result, error) {
+	s.sem.Now = time.Now()
+	if s.tx != nil {
+		s.tx.NewStatement()
+		return f(s.tx)
+	}
+	tx := s.ts.Begin(s.txnOptions(dialect.TxnModes{}))
+	r, err := f(tx)
+	if err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func (s *Session) txnOptions(m dialect.TxnModes) txn.TxnOptions {
+	iso, _ := s.settings.get("default_transaction_isolation")
+	if m.Isolation != "" {
+		iso = m.Isolation
+	}
+	ro, _ := s.settings.get("default_transaction_read_only")
+	opts := txn.TxnOptions{ReadOnly: ro == "on"}
+	switch iso {
+	case "repeatable read":
+		opts.Isolation = txn.RepeatableRead
+	case "serializable":
+		opts.Isolation = txn.Serializable
+	}
+	if m.ReadOnly != nil {
+		opts.ReadOnly = *m.ReadOnly
+	}
+	return opts
+}
+
+func (s *Session) begin(st *dialect.Stmt) (*Result, error) {
+	r := &Result{Tag: "BEGIN"}
+	if s.tx != nil {
+		r.Notices = append(r.Notices, pgerr.New(pgerr.ActiveSQLTransaction, "there is already a transaction in progress").WithSeverity(pgerr.SeverityWarning))
+		return r, nil
+	}
+	s.tx = s.ts.Begin(s.txnOptions(st.Txn))
+	s.failed = false
+	return r, nil
+}
+
+func (s *Session) commit() (*Result, error) {
+	if s.tx == nil {
+		return &Result{Tag: "COMMIT", Notices: []*pgerr.Error{noTxnWarning()}}, nil
+	}
+	tx, failed := s.tx, s.failed
+	s.tx, s.failed = nil, false
+	if failed {
+		tx.Rollback()
+		return &Result{Tag: "ROLLBACK"}, nil
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	return &Result{Tag: "COMMIT"}, nil
+}
+
+func (s *Session) rollback() (*Result, error) {
+	if s.tx == nil {
+		return &Result{Tag: "ROLLBACK", Notices: []*pgerr.Error{noTxnWarning()}}, nil
+	}
+	s.tx.Rollback()
+	s.tx, s.failed = nil, false
+	return &Result{Tag: "ROLLBACK"}, nil
+}
+
+func noTxnWarning() *pgerr.Error {
+	return pgerr.New(pgerr.NoActiveSQLTransaction, "there is no transaction in progress").WithSeverity(pgerr.SeverityWarning)
+}
+
+func (s *Session) savepoint(st *dialect.Stmt) (*Result, error) {
+	if s.tx == nil {
+		what := map[dialect.Kind]string{dialect.KindSavepoint: "SAVEPOINT", dialect.KindRelease: "RELEASE SAVEPOINT", dialect.KindRollbackTo: "ROLLBACK TO SAVEPOINT"}[st.Kind]
+		return nil, pgerr.New(pgerr.NoActiveSQLTransaction, "%s can only be used in transaction blocks", what)
+	}
+	switch st.Kind {
+	case dialect.KindSavepoint:
+		return &Result{Tag: "SAVEPOINT"}, s.tx.Savepoint(st.Name)
+	case dialect.KindRelease:
+		return &Result{Tag: "RELEASE"}, s.savepointErr(s.tx.Release(st.Name), st.Name)
+	}
+	if err := s.tx.RollbackTo(st.Name); err != nil {
+		return nil, s.savepointErr(err, st.Name)
+	}
+	s.failed = false
+	return &Result{Tag: "ROLLBACK"}, nil
+}
+
+func (s *Session) savepointErr(err error, name string) error {
+	if err == txn.ErrNoSavepoint {
+		return pgerr.New(pgerr.InvalidSavepointSpecification, "savepoint %q does not exist", name)
+	}
+	return err
+}
+
+func (s *Session) set(st *dialect.Stmt) (*Result, error) {
+	name := strings.ToLower(st.Name)
+	v := st.Value()
+	if st.Default {
+		def, _ := newSettings().get(name)
+		v = def
+	}
+	if name == "transaction_isolation" && s.tx != nil {
+		return s.setTxn(&dialect.Stmt{Txn: dialect.TxnModes{Isolation: v}})
+	}
+	if err := s.settings.set(name, v); err != nil {
+		return nil, err
+	}
+	if name == "timezone" {
+		loc, _ := loadZone(v)
+		s.sem.Loc = loc
+	}
+	return &Result{Tag: "SET"}, nil
+}
+
+func (s *Session) setTxn(st *dialect.Stmt) (*Result, error) {
+	if st.Session || s.tx == nil {
+		if st.Txn.Isolation != "" {
+			if err := s.settings.set("default_transaction_isolation", st.Txn.Isolation); err != nil {
+				return nil, err
+			}
+		}
+		if st.Txn.ReadOnly != nil {
+			v := "off"
+			if *st.Txn.ReadOnly {
+				v = "on"
+			}
+			if err := s.settings.set("default_transaction_read_only", v); err != nil {
+				return nil, err
+			}
+		}
+		return &Result{Tag: "SET"}, nil
+	}
+	// Inside a block the modes apply only before the first query; the
+	// transaction has not read anything yet if it has no snapshot.
+	if st.Txn.Isolation != "" && st.Txn.Isolation != s.isolationName() {
+		return nil, pgerr.New(pgerr.ActiveSQLTransaction, "SET TRANSACTION ISOLATION LEVEL must be called before any query")
+	}
+	return &Result{Tag: "SET"}, nil
+}
+
+func (s *Session) isolationName() string {
+	if s.tx == nil {
+		v, _ := s.settings.get("default_transaction_isolation")
+		return v
+	}
+	switch s.tx.Isolation() {
+	case txn.RepeatableRead:
+		return "repeatable read"
+	case txn.Serializable:
+		return "serializable"
+	}
+	return "read committed"
+}
+
+func (s *Session) reset(st *dialect.Stmt) (*Result, error) {
+	defaults := newSettings()
+	names := []string{strings.ToLower(st.Name)}
+	if names[0] == "all" {
+		names = defaults.names()
+	}
+	for _, n := range names {
+		def, err := defaults.get(n)
+		if err != nil {
+			return nil, err
+		}
+		if v := s.settings.vals[n]; v != nil && v.check != nil {
+			if _, err := v.check(def); err != nil {
+				continue // read-only parameters keep their value
+			}
+		}
+		if err := s.settings.set(n, def); err != nil {
+			return nil, err
+		}
+		if n == "timezone" {
+			loc, _ := loadZone(def)
+			s.sem.Loc = loc
+		}
+	}
+	return &Result{Tag: "RESET"}, nil
+}
+
+func (s *Session) show(st *dialect.Stmt) (*Result, error) {
+	name := strings.ToLower(st.Name)
+	textCol := func(n string) planner.ResultColumn {
+		return planner.ResultColumn{Name: n, Type: planner.TypeOf(storage.TypeText)}
+	}
+	if name == "all" {
+		r := &Result{Columns: []planner.ResultColumn{textCol("name"), textCol("setting"), textCol("description")}}
+		for _, n := range s.settings.names() {
+			v, _ := s.settings.get(n)
+			r.Rows = append(r.Rows, []storage.Value{storage.Text(n), storage.Text(v), storage.Text("")})
+		}
+		r.Tag = "SHOW"
+		return r, nil
+	}
+	var v string
+	switch name {
+	case "transaction_isolation", "transaction isolation level":
+		v, name = s.isolationName(), "transaction_isolation"
+	default:
+		var err error
+		if v, err = s.settings.get(name); err != nil {
+			return nil, err
+		}
+	}
+	return &Result{Columns: []planner.ResultColumn{textCol(name)}, Rows: [][]storage.Value{{storage.Text(v)}}, Tag: "SHOW"}, nil
+}
+
+// execParsed parses a rewritten statement and runs it.
+func (s *Session) execParsed(ctx context.Context, st *dialect.Stmt, params []storage.Value) (*Result, error) {
+	nodes, _, err := s.parser.Parse(st.Text, "", "")
+	if err != nil {
+		return nil, parseError(err)
+	}
+	if len(nodes) != 1 {
+		return nil, pgerr.New(pgerr.SyntaxError, "cannot run %d statements as one", len(nodes))
+	}
+	node := nodes[0]
+	return s.inTxn(func(tx *txn.Txn) (*Result, error) {
+		s.plan.Txn = tx
+		s.plan.Begin(st, nil)
+		return s.run(ctx, tx, st, node, params)
+	})
+}
+
+// run dispatches a parsed statement.
+func (s *Session) run(ctx context.Context, tx *txn.Txn, st *dialect.Stmt, node ast.StmtNode, params []storage.Value) (*Result, error) {
+	switch n := node.(type) {
+	case *ast.SelectStmt, *ast.SetOprStmt:
+		return s.query(ctx, tx, n.(ast.ResultSetNode), params)
+	case *ast.CreateTableStmt:
+		return s.createTable(ctx, tx, st, n)
+	case *ast.DropTableStmt:
+		return s.dropTable(ctx, tx, n)
+	case *ast.InsertStmt:
+		return s.insert(ctx, tx, st, n, params)
+	}
+	return nil, pgerr.New(pgerr.FeatureNotSupported, "statement %T is not supported yet", node)
+}

@@ -34,8 +34,8 @@ type Session struct {
 	parser *parser.Parser
 	// exprParser parses stored expressions while parser's AST is in use.
 	exprParser *parser.Parser
-	sem    sem.Context
-	plan   planner.Planner
+	sem        sem.Context
+	plan       planner.Planner
 
 	// tx is the open transaction block's transaction (nil outside one);
 	// failed is set after an error inside it, until ROLLBACK.

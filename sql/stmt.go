@@ -45,6 +45,11 @@ func (s *Session) execStmt(ctx context.Context, st *dialect.Stmt, params []stora
 		return &Result{Tag: "VACUUM"}, nil
 	case dialect.KindAnalyze:
 		return &Result{Tag: "ANALYZE"}, nil
+	case dialect.KindTruncate:
+		return s.inTxn(func(tx *txn.Txn) (*Result, error) {
+			s.plan.Txn = tx
+			return s.truncate(ctx, tx, st)
+		})
 	case dialect.KindParsed:
 		return s.execParsed(ctx, st, params)
 	}
@@ -297,6 +302,26 @@ func (s *Session) run(ctx context.Context, tx *txn.Txn, st *dialect.Stmt, node a
 		return s.dropTable(ctx, tx, n)
 	case *ast.InsertStmt:
 		return s.insert(ctx, tx, st, n, params)
+	case *ast.UpdateStmt:
+		return s.update(ctx, tx, st, n, params)
+	case *ast.DeleteStmt:
+		return s.delete(ctx, tx, st, n, params)
+	case *ast.CreateIndexStmt:
+		return s.createIndex(ctx, tx, st, n)
+	case *ast.DropIndexStmt:
+		return s.dropIndex(ctx, tx, n)
+	case *ast.CreateViewStmt:
+		return s.createView(ctx, tx, st, n)
+	case *ast.AlterTableStmt:
+		return s.alterTable(ctx, tx, st, n)
+	case *ast.RenameTableStmt:
+		return s.renameTable(ctx, tx, n)
+	case *ast.CreateSequenceStmt:
+		return s.createSequence(ctx, tx, st, n)
+	case *ast.DropSequenceStmt:
+		return s.dropSequence(ctx, tx, n)
+	case *ast.ExplainStmt:
+		return s.explain(ctx, tx, st, n, params)
 	}
 	return nil, pgerr.New(pgerr.FeatureNotSupported, "statement %T is not supported yet", node)
 }

@@ -573,6 +573,13 @@ func (p *Planner) tableSource(n *ast.TableSource, parent *scope) (*fromItem, err
 		}
 		t, err := p.Cat.Table(p.Txn, name)
 		if errors.Is(err, catalog.ErrNotFound) {
+			rel, ok, err := p.viewRelation(name, alias, parent)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				return &fromItem{rel: rel}, nil
+			}
 			return nil, pgerr.New(pgerr.UndefinedTable, "relation %q does not exist", name)
 		}
 		if err != nil {

@@ -3,8 +3,6 @@ package planner
 import (
 	"github.com/persiandb/persiandb/sql/pgerr"
 	"github.com/persiandb/persiandb/sql/plan"
-	"github.com/persiandb/persiandb/sql/sem"
-	"github.com/persiandb/persiandb/storage"
 	"github.com/pingcap/tidb/pkg/parser/ast"
 )
 
@@ -84,10 +82,4 @@ func (p *Planner) anySubquery(c exprCtx, left ast.ExprNode, op plan.CmpOp, sub a
 		kind = plan.SubAll
 	}
 	return boolExpr(plan.Subquery{Kind: kind, Plan: node, Left: es[0], Op: op, Correlated: corr}), nil
-}
-
-// sequenceCall binds nextval/currval/setval.
-func (p *Planner) sequenceCall(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
-	_, _ = sem.CastImplicit, storage.TypeInt64
-	return texpr{}, notSupported("sequences are not supported yet: %s", n.FnName.L)
 }

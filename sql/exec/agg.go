@@ -190,7 +190,7 @@ func (a *accumulator) addSum(v storage.Value) error {
 			a.isum = s
 			return nil
 		}
-		if a.agg.Func == plan.AggSum && t != storage.TypeInt64 {
+		if a.agg.Func == plan.AggSum && a.first != storage.TypeInt64 {
 			return errBigintRange
 		}
 		if a.dsum == nil {

@@ -118,9 +118,9 @@ func compareSortKey(a, b storage.Value, k plan.SortKey) int {
 }
 
 type limitIter struct {
-	in            Iterator
-	left, skip    int64
-	limited, done bool
+	in         Iterator
+	left, skip int64
+	limited    bool
 }
 
 func buildLimit(c *Context, n *plan.Limit) (Iterator, error) {

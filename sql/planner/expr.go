@@ -171,7 +171,7 @@ func (p *Planner) unary(c exprCtx, n *ast.UnaryOperationExpr) (texpr, error) {
 		if c, ok := x.e.(plan.Const); ok {
 			v, err := sem.Negate(c.Value)
 			if err == nil {
-				return constExpr(v), nil
+				return texpr{e: plan.Const{Value: v}, t: TypeOf(x.t.T)}, nil
 			}
 		}
 		return texpr{e: plan.Func{Name: "-", Args: []plan.Expr{x.e}, Strict: true, Impl: func(a []storage.Value) (storage.Value, error) {

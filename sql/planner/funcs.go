@@ -188,11 +188,17 @@ func (p *Planner) nullif(c exprCtx, args []ast.ExprNode) (texpr, error) {
 	if err != nil {
 		return texpr{}, err
 	}
-	es, t, err := p.unify(xs, "NULLIF")
+	// The result has the first argument's type, even when the comparison
+	// promotes it (nullif(53, 80.0) is an integer).
+	first, err := p.settle(xs[0])
 	if err != nil {
 		return texpr{}, err
 	}
-	return texpr{e: plan.Case{Whens: []plan.When{{Cond: plan.Cmp{Op: plan.EQ, L: es[0], R: es[1]}, Then: plan.Const{Value: storage.Null()}}}, Else: es[0]}, t: t}, nil
+	es, _, err := p.unify([]texpr{first, xs[1]}, "NULLIF")
+	if err != nil {
+		return texpr{}, err
+	}
+	return texpr{e: plan.Case{Whens: []plan.When{{Cond: plan.Cmp{Op: plan.EQ, L: es[0], R: es[1]}, Then: plan.Const{Value: storage.Null()}}}, Else: first.e}, t: first.t}, nil
 }
 
 func (p *Planner) trimCall(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {

@@ -235,8 +235,25 @@ func (p *Planner) selectStmt(n *ast.SelectStmt, parent *scope) (*relation, error
 	return rel, nil
 }
 
-// starColumns expands * or t.* to column positions.
+// starColumns expands * or t.* to column positions. In a grouped query
+// the columns are the input's, each of which must be grouped.
 func starColumns(sc *scope, w *ast.WildCardField) ([]int, error) {
+	if g := sc.group; g != nil {
+		src, err := starColumns(g.src, w)
+		if err != nil {
+			return nil, err
+		}
+		for i, c := range src {
+			k, ok := g.keyCols[c]
+			if !ok {
+				col := g.src.cols[c]
+				return nil, pgerr.New(pgerr.GroupingError,
+					"column \"%s.%s\" must appear in the GROUP BY clause or be used in an aggregate function", col.table, col.name)
+			}
+			src[i] = k
+		}
+		return src, nil
+	}
 	var idx []int
 	qual := w.Table.O
 	for i, c := range sc.cols {

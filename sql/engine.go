@@ -14,6 +14,9 @@ type Engine struct {
 	cat *catalog.Catalog
 	// rowID numbers the rows of tables without a primary key.
 	rowID atomic.Int64
+	// version changes with every DDL statement and at the end of every
+	// transaction that ran one; cached plans are valid for one version.
+	version atomic.Uint64
 }
 
 // Open opens the SQL engine over a transaction manager.

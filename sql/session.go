@@ -46,12 +46,15 @@ type Session struct {
 	defaultRO  bool
 
 	settings *settings
+	prepared map[string]*Prepared
+	// ddl is set while the running transaction has changed the catalog.
+	ddl bool
 }
 
 // NewSession opens a session; name identifies it across restarts (for
 // commit points) and may be empty.
 func (e *Engine) NewSession(name string) *Session {
-	s := &Session{e: e, ts: e.m.NewSession(name), parser: dialect.NewParser(), settings: newSettings()}
+	s := &Session{e: e, ts: e.m.NewSession(name), parser: dialect.NewParser(), settings: newSettings(), prepared: map[string]*Prepared{}}
 	s.sem.Loc = time.UTC
 	s.plan = planner.Planner{Cat: e.cat, Sem: &s.sem, ParseExpr: s.parseExpr}
 	return s

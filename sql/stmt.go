@@ -52,6 +52,17 @@ func (s *Session) execStmt(ctx context.Context, st *dialect.Stmt, params []stora
 		})
 	case dialect.KindParsed:
 		return s.execParsed(ctx, st, params)
+	case dialect.KindPrepare:
+		return s.prepareStmt(ctx, st)
+	case dialect.KindExecute:
+		return s.executeStmt(ctx, st, params)
+	case dialect.KindDeallocate:
+		return s.deallocate(st)
+	case dialect.KindDiscard:
+		if st.Name == "all" || st.Name == "plans" {
+			clear(s.prepared)
+		}
+		return &Result{Tag: "DISCARD " + strings.ToUpper(st.Name)}, nil
 	}
 	return nil, pgerr.New(pgerr.FeatureNotSupported, "%s statements are not supported yet", strings.ToUpper(st.Kind.String()))
 }
@@ -65,6 +76,7 @@ func (s *Session) inTxn(f func(tx *txn.Txn) (*Result, error)) (*Result, error) {
 		return f(s.tx)
 	}
 	tx := s.ts.Begin(s.txnOptions(dialect.TxnModes{}))
+	defer s.endDDL()
 	r, err := f(tx)
 	if err != nil {
 		tx.Rollback()
@@ -74,6 +86,15 @@ func (s *Session) inTxn(f func(tx *txn.Txn) (*Result, error)) (*Result, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// endDDL invalidates cached plans when a transaction that changed the
+// catalog ends, committed or not.
+func (s *Session) endDDL() {
+	if s.ddl {
+		s.ddl = false
+		s.e.version.Add(1)
+	}
 }
 
 func (s *Session) txnOptions(m dialect.TxnModes) txn.TxnOptions {
@@ -112,6 +133,7 @@ func (s *Session) commit() (*Result, error) {
 	}
 	tx, failed := s.tx, s.failed
 	s.tx, s.failed = nil, false
+	defer s.endDDL()
 	if failed {
 		tx.Rollback()
 		return &Result{Tag: "ROLLBACK"}, nil
@@ -128,6 +150,7 @@ func (s *Session) rollback() (*Result, error) {
 	}
 	s.tx.Rollback()
 	s.tx, s.failed = nil, false
+	s.endDDL()
 	return &Result{Tag: "ROLLBACK"}, nil
 }
 
@@ -293,6 +316,10 @@ func (s *Session) execParsed(ctx context.Context, st *dialect.Stmt, params []sto
 
 // run dispatches a parsed statement.
 func (s *Session) run(ctx context.Context, tx *txn.Txn, st *dialect.Stmt, node ast.StmtNode, params []storage.Value) (*Result, error) {
+	if _, ok := node.(ast.DDLNode); ok {
+		s.ddl = true
+		s.e.version.Add(1)
+	}
 	switch n := node.(type) {
 	case *ast.SelectStmt, *ast.SetOprStmt:
 		return s.query(ctx, tx, n.(ast.ResultSetNode), params)

@@ -292,7 +292,7 @@ func (p *Planner) limit(rel *relation, lim *ast.Limit, parent *scope) (*relation
 		if err != nil {
 			return nil, err
 		}
-		v, err := p.coerce(x, TypeOf(storage.TypeInt64), sem.CastImplicit)
+		v, err := p.coerce(x, TypeOf(storage.TypeInt64), sem.CastAssignment)
 		if err != nil {
 			return nil, err
 		}

@@ -1,0 +1,208 @@
+package sql
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/persiandb/persiandb/sql/dialect"
+	"github.com/persiandb/persiandb/sql/exec"
+	"github.com/persiandb/persiandb/sql/pgerr"
+	"github.com/persiandb/persiandb/sql/planner"
+	"github.com/persiandb/persiandb/sql/sem"
+	"github.com/persiandb/persiandb/storage"
+	"github.com/persiandb/persiandb/txn"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+)
+
+// Prepared is a parsed statement with its parameter and result types. A
+// query's plan is kept and reused while the catalog is unchanged, so a
+// prepared point query is neither parsed nor planned per execution.
+type Prepared struct {
+	Name   string
+	stmt   *dialect.Stmt
+	node   ast.StmtNode // nil for utility statements
+	params []planner.Type
+	// Columns describes the rows a query returns (nil otherwise).
+	Columns []planner.ResultColumn
+
+	query   *planner.Query
+	version uint64 // catalog version query was planned at
+}
+
+// ParamTypes are the types of $1..$n, given or inferred.
+func (p *Prepared) ParamTypes() []planner.Type { return p.params }
+
+// Prepare parses and plans a statement; given holds parameter types the
+// client declared (zero entries are inferred).
+func (s *Session) Prepare(ctx context.Context, name, text string, given []planner.Type) (*Prepared, error) {
+	st, err := dialect.Prepare(text)
+	if err != nil {
+		return nil, syntaxError(err)
+	}
+	p := &Prepared{Name: name, stmt: st}
+	if st.Kind != dialect.KindParsed {
+		p.params = make([]planner.Type, st.NumParams)
+		for i := range p.params {
+			p.params[i] = planner.TypeOf(storage.TypeText)
+			if i < len(given) && given[i].Name != "" {
+				p.params[i] = given[i]
+			}
+		}
+		return p, nil
+	}
+	nodes, _, err := s.parser.Parse(st.Text, "", "")
+	if err != nil {
+		return nil, parseError(err)
+	}
+	if len(nodes) != 1 {
+		return nil, pgerr.New(pgerr.SyntaxError, "cannot insert multiple commands into a prepared statement")
+	}
+	p.node = nodes[0]
+	// Plan once now, in a transaction of its own, for the types.
+	_, err = s.withPlanTxn(func(tx *txn.Txn) (*Result, error) {
+		s.plan.Txn = tx
+		s.plan.Begin(st, given)
+		if rs, ok := p.node.(ast.ResultSetNode); ok {
+			q, err := s.plan.PlanSelect(rs)
+			if err != nil {
+				return nil, err
+			}
+			p.query, p.version, p.Columns = q, s.e.version.Load(), q.Columns
+		} else if ins, ok := p.node.(*ast.InsertStmt); ok && (st.Rewrites == nil || st.Returning == nil && st.OnConflict == nil) {
+			if _, err := s.plan.PlanInsert(ins); err != nil {
+				return nil, err
+			}
+		}
+		p.params = s.plan.Params()
+		return nil, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// withPlanTxn runs f in the block's transaction or a throwaway one.
+func (s *Session) withPlanTxn(f func(tx *txn.Txn) (*Result, error)) (*Result, error) {
+	if s.tx != nil {
+		if s.failed {
+			return nil, errAborted
+		}
+		return f(s.tx)
+	}
+	tx := s.ts.Begin(txn.TxnOptions{ReadOnly: true})
+	defer tx.Rollback()
+	return f(tx)
+}
+
+// ExecPrepared runs a prepared statement with parameter values of its
+// parameter types.
+func (s *Session) ExecPrepared(ctx context.Context, p *Prepared, params []storage.Value) (*Result, error) {
+	if len(params) != len(p.params) {
+		return nil, s.fail(pgerr.New(pgerr.ProtocolViolation, "bind message supplies %d parameters, but prepared statement %q requires %d", len(params), p.Name, len(p.params)))
+	}
+	if s.failed && p.node != nil {
+		return nil, s.fail(errAborted)
+	}
+	var r *Result
+	var err error
+	switch {
+	case p.node == nil:
+		r, err = s.execStmt(ctx, p.stmt, params)
+	case p.query != nil:
+		r, err = s.inTxn(func(tx *txn.Txn) (*Result, error) {
+			if p.version != s.e.version.Load() {
+				s.plan.Txn = tx
+				s.plan.Begin(p.stmt, p.params)
+				q, err := s.plan.PlanSelect(p.node.(ast.ResultSetNode))
+				if err != nil {
+					return nil, err
+				}
+				p.query, p.version = q, s.e.version.Load()
+			}
+			it, err := exec.Build(s.execContext(ctx, tx, params), p.query.Plan)
+			if err != nil {
+				return nil, err
+			}
+			rows, err := exec.Collect(it)
+			if err != nil {
+				return nil, err
+			}
+			return &Result{Columns: p.query.Columns, Rows: rows, Tag: "SELECT " + itoa(len(rows))}, nil
+		})
+	default:
+		r, err = s.inTxn(func(tx *txn.Txn) (*Result, error) {
+			s.plan.Txn = tx
+			s.plan.Begin(p.stmt, p.params)
+			return s.run(ctx, tx, p.stmt, p.node, params)
+		})
+	}
+	if err != nil {
+		return nil, s.fail(err)
+	}
+	return r, nil
+}
+
+// prepareStmt runs SQL-level PREPARE name [(types)] AS body.
+func (s *Session) prepareStmt(ctx context.Context, st *dialect.Stmt) (*Result, error) {
+	if _, dup := s.prepared[st.Name]; dup {
+		return nil, pgerr.New(pgerr.DuplicatePreparedStatement, "prepared statement %q already exists", st.Name)
+	}
+	given := make([]planner.Type, len(st.ParamTypes))
+	for i, tn := range st.ParamTypes {
+		t, err := planner.ResolveType(tn)
+		if err != nil {
+			return nil, err
+		}
+		given[i] = t
+	}
+	p, err := s.Prepare(ctx, st.Name, st.Body.Source, given)
+	if err != nil {
+		return nil, err
+	}
+	s.prepared[st.Name] = p
+	return &Result{Tag: "PREPARE"}, nil
+}
+
+// executeStmt runs SQL-level EXECUTE name [(args)].
+func (s *Session) executeStmt(ctx context.Context, st *dialect.Stmt, outer []storage.Value) (*Result, error) {
+	p, ok := s.prepared[st.Name]
+	if !ok {
+		return nil, pgerr.New(pgerr.UndefinedPreparedStatement, "prepared statement %q does not exist", st.Name)
+	}
+	var args []storage.Value
+	if st.Args != nil {
+		r, err := s.execParsed(ctx, st.Args, outer)
+		if err != nil {
+			return nil, err
+		}
+		args = r.Rows[0]
+	}
+	if len(args) != len(p.params) {
+		return nil, pgerr.New(pgerr.SyntaxError, "wrong number of parameters for prepared statement %q", st.Name).
+			WithDetail("Expected %d parameters but got %d.", len(p.params), len(args))
+	}
+	for i, a := range args {
+		v, err := sem.Cast(&s.sem, a, p.params[i].T)
+		if err != nil {
+			return nil, err
+		}
+		args[i] = v
+	}
+	return s.ExecPrepared(ctx, p, args)
+}
+
+// deallocate runs DEALLOCATE [PREPARE] name | ALL.
+func (s *Session) deallocate(st *dialect.Stmt) (*Result, error) {
+	if st.Name == "" {
+		clear(s.prepared)
+		return &Result{Tag: "DEALLOCATE ALL"}, nil
+	}
+	if _, ok := s.prepared[st.Name]; !ok {
+		return nil, pgerr.New(pgerr.UndefinedPreparedStatement, "prepared statement %q does not exist", st.Name)
+	}
+	delete(s.prepared, st.Name)
+	return &Result{Tag: "DEALLOCATE"}, nil
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -56,8 +56,23 @@ type Session struct {
 func (e *Engine) NewSession(name string) *Session {
 	s := &Session{e: e, ts: e.m.NewSession(name), parser: dialect.NewParser(), settings: newSettings(), prepared: map[string]*Prepared{}}
 	s.sem.Loc = time.UTC
-	s.plan = planner.Planner{Cat: e.cat, Sem: &s.sem, ParseExpr: s.parseExpr}
+	s.plan = planner.Planner{Cat: e.cat, Sem: &s.sem, ParseExpr: s.parseExpr, ParseStmt: s.parseStmt}
 	return s
+}
+
+// parseStmt parses a nested statement's rewritten text.
+func (s *Session) parseStmt(text string) (ast.StmtNode, error) {
+	if s.exprParser == nil {
+		s.exprParser = dialect.NewParser()
+	}
+	nodes, _, err := s.exprParser.Parse(text, "", "")
+	if err != nil {
+		return nil, parseError(err)
+	}
+	if len(nodes) != 1 {
+		return nil, pgerr.New(pgerr.SyntaxError, "expected one statement")
+	}
+	return nodes[0], nil
 }
 
 // parseExpr reads stored expression text (defaults, checks). It uses a

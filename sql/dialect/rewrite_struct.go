@@ -14,6 +14,7 @@ func rewriteStructure(s *Stmt, toks []Token) ([]Token, error) {
 	if toks, err = cutOnConflict(s, toks); err != nil {
 		return nil, err
 	}
+	toks = moveDMLFrom(toks)
 	if len(toks) > 0 && (toks[0].is("create") || toks[0].is("alter")) {
 		return rewriteDDL(s, toks)
 	}

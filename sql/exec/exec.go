@@ -44,6 +44,8 @@ type Context struct {
 	// is built and drained, so a row on the stack is always live.
 	outer []Row
 	sem   *sem.Context // made on first use when Sem is nil
+	// work holds each running RecursiveUnion's current round.
+	work map[int][]Row
 }
 
 // semCtx returns the value-semantics context of the statement.
@@ -62,6 +64,12 @@ func Build(c *Context, n plan.Node) (Iterator, error) {
 	switch n := n.(type) {
 	case *plan.Values:
 		return buildValues(c, n)
+	case *plan.Series:
+		return buildSeries(c, n)
+	case *plan.RecursiveUnion:
+		return buildRecursive(c, n)
+	case *plan.WorkTable:
+		return &sliceIter{rows: c.work[n.ID]}, nil
 	case *plan.Scan:
 		return buildScan(c, n)
 	case *plan.IndexScan:

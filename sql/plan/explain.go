@@ -51,6 +51,13 @@ func explainNode(n Node, depth int, out *[]string) {
 		if n.Spans != nil {
 			detail("Key: %s", spansText(n.Spans, n.Table.Columns, n.Index.Columns))
 		}
+	case *Series:
+		*out = append(*out, head+"Function Scan on generate_series")
+	case *RecursiveUnion:
+		*out = append(*out, head+"Recursive Union")
+		inputs = []Node{n.Init, n.Step}
+	case *WorkTable:
+		*out = append(*out, head+"WorkTable Scan")
 	case *Filter:
 		*out = append(*out, head+"Filter")
 		detail("Condition: %s", ExprString(n.Pred, n.Input.Columns()))

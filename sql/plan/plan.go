@@ -62,6 +62,32 @@ type KeyBound struct {
 	Inclusive bool
 }
 
+// Series is generate_series(Start, Stop[, Step]) in FROM: one column
+// counting from Start while not past Stop, by Step (default 1; an
+// interval for timestamps). The arguments are evaluated once.
+type Series struct {
+	Start, Stop, Step Expr
+	Col               Column
+}
+
+// RecursiveUnion is WITH RECURSIVE's loop: Init's rows, then Step run
+// again and again over the rows the previous round produced (which
+// WorkTable nodes with the same ID read) until a round produces none.
+// Without All, rows seen before are dropped, as UNION does.
+type RecursiveUnion struct {
+	ID         int
+	Init, Step Node
+	All        bool
+	Cols       []Column
+}
+
+// WorkTable reads the rows of the current round of the RecursiveUnion
+// with the same ID.
+type WorkTable struct {
+	ID   int
+	Cols []Column
+}
+
 // Filter keeps the rows for which Pred is true (not false, not NULL).
 type Filter struct {
 	Input Node
@@ -213,11 +239,14 @@ func (n *Scan) Columns() []Column   { return tableColumns(n.Table) }
 func (n *IndexScan) Columns() []Column {
 	return tableColumns(n.Table)
 }
-func (n *Filter) Columns() []Column   { return n.Input.Columns() }
-func (n *Project) Columns() []Column  { return n.Cols }
-func (n *Sort) Columns() []Column     { return n.Input.Columns() }
-func (n *Limit) Columns() []Column    { return n.Input.Columns() }
-func (n *HashJoin) Columns() []Column { return joinColumns(n.Left, n.Right) }
+func (n *Series) Columns() []Column         { return []Column{n.Col} }
+func (n *RecursiveUnion) Columns() []Column { return n.Cols }
+func (n *WorkTable) Columns() []Column      { return n.Cols }
+func (n *Filter) Columns() []Column         { return n.Input.Columns() }
+func (n *Project) Columns() []Column        { return n.Cols }
+func (n *Sort) Columns() []Column           { return n.Input.Columns() }
+func (n *Limit) Columns() []Column          { return n.Input.Columns() }
+func (n *HashJoin) Columns() []Column       { return joinColumns(n.Left, n.Right) }
 func (n *NestedLoopJoin) Columns() []Column {
 	return joinColumns(n.Left, n.Right)
 }
@@ -229,6 +258,9 @@ func (n *Window) Columns() []Column   { return n.Cols }
 func (*Values) node()         {}
 func (*Scan) node()           {}
 func (*IndexScan) node()      {}
+func (*Series) node()         {}
+func (*RecursiveUnion) node() {}
+func (*WorkTable) node()      {}
 func (*Filter) node()         {}
 func (*Project) node()        {}
 func (*Sort) node()           {}

@@ -562,7 +562,7 @@ func (p *Planner) tableSource(n *ast.TableSource, parent *scope) (*fromItem, err
 			alias = name
 		}
 		if strings.HasPrefix(name, dialect.SeriesTablePrefix) {
-			return nil, notSupported("generate_series in FROM is not supported yet")
+			return p.series(name, parent)
 		}
 		if src.Schema.O == "" {
 			if c := p.lookupCTE(name); c != nil {

@@ -30,6 +30,9 @@ type Planner struct {
 	// ParseExpr parses stored expression text (column defaults, CHECK
 	// constraints), as written by ExprText.
 	ParseExpr func(string) (ast.ExprNode, error)
+	// ParseStmt parses rewritten statement text (dialect.Stmt.Text of a
+	// nested statement).
+	ParseStmt func(string) (ast.StmtNode, error)
 
 	stmt   *dialect.Stmt
 	params []Type
@@ -38,6 +41,8 @@ type Planner struct {
 	// levels has one flag per subquery being planned, innermost last: set
 	// when the subquery refers to a column of a query around it.
 	levels []*bool
+	// workIDs numbers WITH RECURSIVE work tables.
+	workIDs int
 }
 
 // noteOuter records a reference depth subquery levels out: every level

@@ -74,19 +74,22 @@ func (p *Planner) with(w *ast.WithClause, parent *scope) (func(), error) {
 	p.ctes = append(p.ctes, frame)
 	pop := func() { p.ctes = p.ctes[:len(p.ctes)-1] }
 	for _, c := range w.CTEs {
-		if w.IsRecursive {
-			pop()
-			return nil, notSupported("WITH RECURSIVE is not supported yet")
+		var names []string
+		for _, cn := range c.ColNameList {
+			names = append(names, cn.O)
 		}
-		rel, err := p.query(c.Query.Query, parent)
+		var rel *relation
+		var err error
+		if w.IsRecursive && mentionsTable(c.Query.Query, c.Name.O) {
+			rel, err = p.recursive(c, names, frame, parent)
+		} else {
+			rel, err = p.query(c.Query.Query, parent)
+		}
 		if err != nil {
 			pop()
 			return nil, err
 		}
-		def := &cte{name: c.Name.O, rel: rel}
-		for _, cn := range c.ColNameList {
-			def.cols = append(def.cols, cn.O)
-		}
+		def := &cte{name: c.Name.O, rel: rel, cols: names}
 		if len(def.cols) > len(rel.sc.cols) {
 			pop()
 			return nil, pgerr.New(pgerr.InvalidColumnReference, "WITH query %q has %d columns available but %d columns specified", def.name, len(rel.sc.cols), len(def.cols))
@@ -304,3 +307,86 @@ func (p *Planner) limit(rel *relation, lim *ast.Limit, parent *scope) (*relation
 	}
 	return &relation{node: n, sc: rel.sc}, nil
 }
+
+// recursive plans WITH RECURSIVE name AS (init UNION [ALL] step): init
+// first, then step with name bound to the work table of the previous
+// round.
+func (p *Planner) recursive(c *ast.CommonTableExpression, names []string, frame map[string]*cte, parent *scope) (*relation, error) {
+	name := c.Name.O
+	so, ok := c.Query.Query.(*ast.SetOprStmt)
+	if !ok || len(so.SelectList.Selects) < 2 {
+		return nil, pgerr.New(pgerr.InvalidRecursion, "recursive query %q does not have the form non-recursive-term UNION [ALL] recursive-term", name)
+	}
+	sels := so.SelectList.Selects
+	last, ok := sels[len(sels)-1].(*ast.SelectStmt)
+	if !ok || last.AfterSetOperator == nil || (*last.AfterSetOperator != ast.Union && *last.AfterSetOperator != ast.UnionAll) {
+		return nil, pgerr.New(pgerr.InvalidRecursion, "recursive query %q does not have the form non-recursive-term UNION [ALL] recursive-term", name)
+	}
+	var init *relation
+	var err error
+	if len(sels) == 2 {
+		first, ok := sels[0].(*ast.SelectStmt)
+		if !ok {
+			return nil, notSupported("this form of WITH RECURSIVE is not supported")
+		}
+		init, err = p.query(first, parent)
+	} else {
+		init, err = p.setOpList(&ast.SetOprSelectList{Selects: sels[:len(sels)-1]}, parent)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(names) > len(init.sc.cols) {
+		return nil, pgerr.New(pgerr.InvalidColumnReference, "WITH query %q has %d columns available but %d columns specified", name, len(init.sc.cols), len(names))
+	}
+	p.workIDs++
+	id := p.workIDs
+	cols := init.node.Columns()
+	frame[name] = &cte{name: name, cols: names, rel: &relation{node: &plan.WorkTable{ID: id, Cols: cols}, sc: init.sc}}
+	defer delete(frame, name)
+	step, err := p.query(last, parent)
+	if err != nil {
+		return nil, err
+	}
+	if len(step.sc.cols) != len(init.sc.cols) {
+		return nil, pgerr.New(pgerr.SyntaxError, "each UNION query must have the same number of columns")
+	}
+	exprs := make([]plan.Expr, len(cols))
+	cast := false
+	for i, col := range init.sc.cols {
+		x := texpr{e: plan.Col{Idx: i}, t: step.sc.cols[i].typ}
+		if step.sc.cols[i].typ.T != col.typ.T {
+			cast = true
+		}
+		if exprs[i], err = p.coerce(x, col.typ, sem.CastAssignment); err != nil {
+			return nil, pgerr.New(pgerr.DatatypeMismatch, "recursive query %q column %d has type %s in non-recursive term but type %s overall", name, i+1, col.typ.Name, step.sc.cols[i].typ.Name)
+		}
+	}
+	stepNode := step.node
+	if cast {
+		stepNode = &plan.Project{Input: stepNode, Exprs: exprs, Cols: cols}
+	}
+	all := *last.AfterSetOperator == ast.UnionAll
+	return &relation{node: &plan.RecursiveUnion{ID: id, Init: init.node, Step: stepNode, All: all, Cols: cols}, sc: init.sc}, nil
+}
+
+// mentionsTable reports whether a query names table name anywhere.
+func mentionsTable(n ast.Node, name string) bool {
+	f := &tableFinder{name: name}
+	n.Accept(f)
+	return f.found
+}
+
+type tableFinder struct {
+	name  string
+	found bool
+}
+
+func (f *tableFinder) Enter(n ast.Node) (ast.Node, bool) {
+	if t, ok := n.(*ast.TableName); ok && t.Schema.O == "" && t.Name.O == f.name {
+		f.found = true
+	}
+	return n, f.found
+}
+
+func (f *tableFinder) Leave(n ast.Node) (ast.Node, bool) { return n, true }

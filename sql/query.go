@@ -24,8 +24,11 @@ func (s *Session) query(ctx context.Context, tx *txn.Txn, n ast.ResultSetNode, p
 	return &Result{Columns: q.Columns, Rows: rows, Tag: "SELECT " + strconv.Itoa(len(rows))}, nil
 }
 
+// execContext returns the session's execution context for a statement;
+// it is reused, as a session runs one statement at a time.
 func (s *Session) execContext(ctx context.Context, tx *txn.Txn, params []storage.Value) *exec.Context {
-	return &exec.Context{Txn: tx, Catalog: s.e.cat, Params: params, Now: s.sem.Now, Location: s.sem.Loc, Sem: &s.sem}
+	s.ectx = exec.Context{Txn: tx, Catalog: s.e.cat, Params: params, Now: s.sem.Now, Location: s.sem.Loc, Sem: &s.sem}
+	return &s.ectx
 }
 
 // collect runs a plan to the end.

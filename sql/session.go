@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/persiandb/persiandb/sql/dialect"
+	"github.com/persiandb/persiandb/sql/exec"
 	"github.com/persiandb/persiandb/sql/pgerr"
 	"github.com/persiandb/persiandb/sql/planner"
 	"github.com/persiandb/persiandb/sql/sem"
@@ -47,6 +48,7 @@ type Session struct {
 
 	settings *settings
 	prepared map[string]*Prepared
+	ectx     exec.Context
 	// ddl is set while the running transaction has changed the catalog.
 	ddl bool
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/rs/zerolog"
 )
 
-func newSession(t *testing.T) *sql.Session {
+func newSession(t testing.TB) *sql.Session {
 	t.Helper()
 	st := storage.Open(storage.Options{PageBits: 16, Logger: zerolog.Nop()})
 	m := txn.NewManager(st, txn.Options{})

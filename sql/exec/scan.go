@@ -63,6 +63,22 @@ func buildScan(c *Context, n *plan.Scan) (Iterator, error) {
 		return nil, fmt.Errorf("%w: table %q", ErrGone, n.Table.Name)
 	}
 	types, reverse := n.Table.Types(), n.Reverse
+	if pointSpans(n.Spans, len(n.Table.PrimaryKey.Columns)) {
+		// Whole primary keys: point reads (the table's hash cache, and a
+		// read rather than a range for SERIALIZABLE validation).
+		read := func(sp *keySpan, batch []Row) ([]Row, bool, error) {
+			val, found, err := c.Txn.Get(tbl, sp.from, nil)
+			if err != nil || !found {
+				return batch, true, err
+			}
+			row, err := storage.DecodeRow(val, types, make(Row, 0, len(types)))
+			if err != nil {
+				return batch, true, err
+			}
+			return append(batch, row), true, nil
+		}
+		return &spanIter{spans: spans, read: read}, nil
+	}
 	read := func(sp *keySpan, batch []Row) ([]Row, bool, error) {
 		var decodeErr error
 		var last []byte
@@ -130,6 +146,18 @@ func encodeSpans(c *Context, t *catalog.Table, ix catalog.Index, spans []plan.Sp
 // encodeSpan turns one span into a byte range; empty reports that no key
 // can be inside it (a NULL bound, or bounds that cross).
 func encodeSpan(c *Context, t *catalog.Table, ix catalog.Index, sp plan.Span) (ks keySpan, empty bool, err error) {
+	if sp.Lo != nil && sp.Lo == sp.Hi && sp.Lo.Inclusive {
+		// An equality: one encoding serves both ends.
+		prefix, null, err := encodeBound(c, t, ix, sp.Lo)
+		if err != nil || null {
+			return ks, true, err
+		}
+		ks.from, ks.to = prefix, storage.PrefixEnd(prefix)
+		if len(prefix) == 0 {
+			ks.from = nil
+		}
+		return ks, false, nil
+	}
 	if sp.Lo != nil {
 		prefix, null, err := encodeBound(c, t, ix, sp.Lo)
 		if err != nil || null {
@@ -216,4 +244,18 @@ func isIntType(t storage.Type) bool {
 
 func isFloatType(t storage.Type) bool {
 	return t == storage.TypeFloat32 || t == storage.TypeFloat64
+}
+
+// pointSpans reports whether every span pins all n key columns to single
+// values (the planner's equality spans share one bound for both ends).
+func pointSpans(spans []plan.Span, n int) bool {
+	if len(spans) == 0 {
+		return false
+	}
+	for _, sp := range spans {
+		if sp.Lo == nil || sp.Lo != sp.Hi || !sp.Lo.Inclusive || len(sp.Lo.Vals) != n {
+			return false
+		}
+	}
+	return true
 }

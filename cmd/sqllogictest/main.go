@@ -38,6 +38,9 @@ func run() int {
 		parallel    = flag.Int("parallel", 1, "files run at once (each on its own database)")
 		timeout     = flag.Duration("timeout", 0, "limit per record (0: none)")
 		rewrite     = flag.Bool("rewrite", false, "rewrite expected query results in place with the actual output")
+		baseline    = flag.String("baseline", "", "file of records passed per file by a reference engine: succeed if every file passes at least as many")
+		writeBase   = flag.String("write-baseline", "", "write the records passed per file to this file")
+		root        = flag.String("root", "", "corpus root that baseline paths are relative to (default: the first argument if a directory)")
 	)
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "usage: sqllogictest [flags] FILES_OR_DIRS...\n")
@@ -94,6 +97,43 @@ func run() int {
 	results := runAll(ctx, open, files, cfg, max(*parallel, 1))
 	fmt.Println()
 	logictest.WriteSummary(os.Stdout, results)
+	base := *root
+	if base == "" {
+		if st, err := os.Stat(flag.Arg(0)); err == nil && st.IsDir() {
+			base = flag.Arg(0)
+		} else {
+			base = "."
+		}
+	}
+	if *writeBase != "" {
+		f, err := os.Create(*writeBase)
+		if err == nil {
+			err = logictest.WriteBaseline(f, base, results, *engine)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "sqllogictest:", err)
+			return 1
+		}
+	}
+	if *baseline != "" {
+		b, err := logictest.ReadBaseline(*baseline)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "sqllogictest:", err)
+			return 2
+		}
+		short := b.Check(base, results)
+		for _, s := range short {
+			fmt.Printf("BELOW BASELINE %s: passed %d, reference passed %d\n", s.Path, s.Passed, s.Wanted)
+		}
+		if len(short) > 0 {
+			return 1
+		}
+		fmt.Println("every file passed at least as many records as the baseline")
+		return 0
+	}
 	for i := range results {
 		if !results[i].OK() {
 			return 1

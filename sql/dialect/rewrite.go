@@ -128,6 +128,9 @@ func rewriteExprs(s *Stmt, toks []Token) error {
 	toks = rewriteNulls(toks)
 	toks = rewriteConcatFunc(toks)
 	toks = rewriteExtract(toks)
+	if toks, err = rewriteFullJoin(toks); err != nil {
+		return err
+	}
 	if toks, err = rewriteDistinctOn(toks); err != nil {
 		return err
 	}

@@ -211,3 +211,29 @@ func rewriteExtract(toks []Token) []Token {
 	}
 	return out
 }
+
+// rewriteFullJoin writes FULL [OUTER] JOIN as STRAIGHT_JOIN, a MySQL join
+// with an ON clause that Postgres has no use for, which the planner reads
+// back as a full join. A STRAIGHT_JOIN written by the user is refused.
+func rewriteFullJoin(toks []Token) ([]Token, error) {
+	out := toks[:0:0]
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if t.Kind == Ident && strings.EqualFold(t.Raw, "straight_join") {
+			return nil, syntaxErr(t.Pos, "syntax error at or near %q", t.Raw)
+		}
+		if t.is("full") {
+			j := i + 1
+			if j < len(toks) && toks[j].is("outer") {
+				j++
+			}
+			if j < len(toks) && toks[j].is("join") {
+				out = append(out, synth(Ident, "straight_join", t.Pos))
+				i = j
+				continue
+			}
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}

@@ -412,7 +412,7 @@ func (p *Planner) flatten(n ast.ResultSetNode, parent *scope, items *[]*fromItem
 		if n.Right == nil {
 			return p.flatten(n.Left, parent, items, conds)
 		}
-		if n.Tp == ast.CrossJoin && len(n.Using) == 0 && !n.NaturalJoin {
+		if n.Tp == ast.CrossJoin && len(n.Using) == 0 && !n.NaturalJoin && !n.StraightJoin {
 			if err := p.flatten(n.Left, parent, items, conds); err != nil {
 				return err
 			}
@@ -472,6 +472,9 @@ func (p *Planner) joinNode(n *ast.Join, parent *scope) (*relation, error) {
 		kind = plan.LeftJoin
 	case ast.RightJoin:
 		kind = plan.RightJoin
+	}
+	if n.StraightJoin {
+		kind = plan.FullJoin // the dialect's spelling of FULL JOIN
 	}
 	sc := &scope{parent: parent}
 	sc.cols = append(append(sc.cols, l.sc.cols...), r.sc.cols...)

@@ -65,7 +65,12 @@ func buildScan(c *Context, n *plan.Scan) (Iterator, error) {
 	types, reverse := n.Table.Types(), n.Reverse
 	if pointSpans(n.Spans, len(n.Table.PrimaryKey.Columns)) {
 		// Whole primary keys: point reads (the table's hash cache, and a
-		// read rather than a range for SERIALIZABLE validation).
+		// read rather than a range for SERIALIZABLE validation). Each key
+		// is its own span: merging adjacent ones would lose keys.
+		keys, err := pointKeys(c, n.Table, n.Spans, reverse)
+		if err != nil {
+			return nil, err
+		}
 		read := func(sp *keySpan, batch []Row) ([]Row, bool, error) {
 			val, found, err := c.Txn.Get(tbl, sp.from, nil)
 			if err != nil || !found {
@@ -77,7 +82,7 @@ func buildScan(c *Context, n *plan.Scan) (Iterator, error) {
 			}
 			return append(batch, row), true, nil
 		}
-		return &spanIter{spans: spans, read: read}, nil
+		return &spanIter{spans: keys, read: read}, nil
 	}
 	read := func(sp *keySpan, batch []Row) ([]Row, bool, error) {
 		var decodeErr error
@@ -258,4 +263,25 @@ func pointSpans(spans []plan.Span, n int) bool {
 		}
 	}
 	return true
+}
+
+// pointKeys encodes whole-key spans as single keys, sorted (descending
+// when reverse) and without duplicates.
+func pointKeys(c *Context, t *catalog.Table, spans []plan.Span, reverse bool) ([]keySpan, error) {
+	out := make([]keySpan, 0, len(spans))
+	for _, sp := range spans {
+		key, null, err := encodeBound(c, t, t.PrimaryKey, sp.Lo)
+		if err != nil {
+			return nil, err
+		}
+		if !null {
+			out = append(out, keySpan{from: key})
+		}
+	}
+	slices.SortFunc(out, func(a, b keySpan) int { return bytes.Compare(a.from, b.from) })
+	out = slices.CompactFunc(out, func(a, b keySpan) bool { return bytes.Equal(a.from, b.from) })
+	if reverse {
+		slices.Reverse(out)
+	}
+	return out, nil
 }

@@ -47,6 +47,17 @@ func cat(parts ...[]any) []any {
 	return out
 }
 
+// points makes the planner's equality spans: one bound shared by both
+// ends, which the executor reads as point lookups.
+func points(keys ...int64) []plan.Span {
+	out := make([]plan.Span, len(keys))
+	for i, k := range keys {
+		b := incl(i64(k))
+		out[i] = plan.Span{Lo: b, Hi: b}
+	}
+	return out
+}
+
 func TestScanSpans(t *testing.T) {
 	f := newFixture(t, 1000)
 	sp := func(lo, hi *plan.KeyBound) plan.Span { return plan.Span{Lo: lo, Hi: hi} }
@@ -65,6 +76,9 @@ func TestScanSpans(t *testing.T) {
 		{name: "inclusive hi", spans: []plan.Span{sp(nil, incl(i64(5)))}, want: seq(0, 5)},
 		{name: "exclusive hi", spans: []plan.Span{sp(nil, excl(i64(5)))}, want: seq(0, 4)},
 		{name: "point", spans: []plan.Span{sp(incl(i64(5)), incl(i64(5)))}, want: seq(5, 5)},
+		{name: "adjacent point keys", spans: points(4, 2, 5, 4), want: []any{int64(2), int64(4), int64(5)}},
+		{name: "adjacent point keys reverse", reverse: true, spans: points(4, 2, 5), want: []any{int64(5), int64(4), int64(2)}},
+		{name: "point keys with a missing one", spans: points(7, 5000), want: []any{int64(7)}},
 		{name: "exclusive point", spans: []plan.Span{sp(excl(i64(5)), excl(i64(5)))}, want: []any{}},
 		{name: "crossing", spans: []plan.Span{sp(incl(i64(10)), incl(i64(5)))}, want: []any{}},
 		{name: "overlapping", spans: []plan.Span{sp(incl(i64(15)), excl(i64(30))), sp(incl(i64(10)), incl(i64(20)))}, want: seq(10, 29)},

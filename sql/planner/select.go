@@ -201,7 +201,13 @@ func (p *Planner) selectStmt(n *ast.SelectStmt, parent *scope) (*relation, error
 		out.cols = append(out.cols, column{name: "?on?", typ: x.t, hidden: true})
 		onKeys = append(onKeys, plan.Col{Idx: idx})
 	}
-	node := plan.Node(&plan.Project{Input: in.node, Exprs: exprs, Cols: cols})
+	input := in.node
+	if len(keys) > 0 && len(onKeys) == 0 && !n.Distinct {
+		if ordered, ok := sortByIndex(input, exprs, keys); ok {
+			input, keys = ordered, nil
+		}
+	}
+	node := plan.Node(&plan.Project{Input: input, Exprs: exprs, Cols: cols})
 	switch {
 	case len(onKeys) > 0:
 		sortKeys := keys

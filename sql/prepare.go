@@ -68,10 +68,11 @@ func (s *Session) Prepare(ctx context.Context, name, text string, given []planne
 				return nil, err
 			}
 			p.query, p.version, p.Columns = q, s.e.version.Load(), q.Columns
-		} else if ins, ok := p.node.(*ast.InsertStmt); ok && (st.Rewrites == nil || st.Returning == nil && st.OnConflict == nil) {
-			if _, err := s.plan.PlanInsert(ins); err != nil {
+		} else if cols, ok, err := s.planDML(p.node); ok {
+			if err != nil {
 				return nil, err
 			}
+			p.Columns = cols
 		}
 		p.params = s.plan.Params()
 		return nil, nil

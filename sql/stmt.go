@@ -326,7 +326,7 @@ func (s *Session) run(ctx context.Context, tx *txn.Txn, st *dialect.Stmt, node a
 	case *ast.CreateTableStmt:
 		return s.createTable(ctx, tx, st, n)
 	case *ast.DropTableStmt:
-		return s.dropTable(ctx, tx, n)
+		return s.dropTable(ctx, tx, st, n)
 	case *ast.InsertStmt:
 		return s.insert(ctx, tx, st, n, params)
 	case *ast.UpdateStmt:
@@ -336,7 +336,7 @@ func (s *Session) run(ctx context.Context, tx *txn.Txn, st *dialect.Stmt, node a
 	case *ast.CreateIndexStmt:
 		return s.createIndex(ctx, tx, st, n)
 	case *ast.DropIndexStmt:
-		return s.dropIndex(ctx, tx, n)
+		return s.dropIndex(ctx, tx, st, n)
 	case *ast.CreateViewStmt:
 		return s.createView(ctx, tx, st, n)
 	case *ast.AlterTableStmt:
@@ -346,7 +346,7 @@ func (s *Session) run(ctx context.Context, tx *txn.Txn, st *dialect.Stmt, node a
 	case *ast.CreateSequenceStmt:
 		return s.createSequence(ctx, tx, st, n)
 	case *ast.DropSequenceStmt:
-		return s.dropSequence(ctx, tx, n)
+		return s.dropSequence(ctx, tx, st, n)
 	case *ast.ExplainStmt:
 		return s.explain(ctx, tx, st, n, params)
 	}

@@ -40,7 +40,12 @@
 //     become pdb_regex_match/imatch calls; "e NULLS FIRST" becomes
 //     pdb_nulls_first(e); DISTINCT ON (..) becomes a first select field
 //     pdb_distinct_on(..); generate_series(..) in FROM becomes the table
-//     pdb_series_<i>. Then emit writes Text: $n as '?' (Params maps each
+//     pdb_series_<i>; nextval/currval/setval/lastval calls get quoted
+//     names (the MySQL grammar has its own NEXTVAL(table)). DDL the MySQL
+//     grammar cannot say is in rewrite_ddl.go: DEFAULT pdb_default(expr),
+//     SET/DROP NOT NULL as SET DEFAULT (pdb_set_not_null()), index
+//     NULLS FIRST/LAST as expression keys, DROP INDEX names and CASCADE in
+//     Rewrites. Then emit writes Text: $n as '?' (Params maps each
 //     back to n), strings re-quoted, quoted identifiers double-quoted.
 //
 // Markers were chosen over side tables wherever the information belongs to
@@ -81,7 +86,7 @@
 // aggregate ORDER BY (string_agg(a, ',' ORDER BY a)), UPDATE ... FROM,
 // INSERT DEFAULT VALUES, OFFSET without LIMIT, LIMIT ALL, VALUES as a
 // statement, table alias column lists other than generate_series's,
-// FULL JOIN, SIMILAR TO, nextval('s'), partial indexes, COLLATE "C",
+// FULL JOIN, SIMILAR TO, partial indexes, COLLATE "C",
 // ON CONFLICT (expr) and ON CONFLICT (...) WHERE.
 //
 // # How to debug

@@ -66,6 +66,12 @@ type Rewrites struct {
 	// StorageParams are the WITH (name = value, ...) options stripped from
 	// CREATE TABLE / CREATE INDEX (fillfactor ...); accepted and ignored.
 	StorageParams []Option
+	// Cascade is set when DROP TABLE/VIEW/SEQUENCE/INDEX ended in CASCADE
+	// (stripped from Text, as is RESTRICT, the default).
+	Cascade bool
+	// DropNames are the indexes of DROP INDEX; Text names only
+	// DropIndexPlaceholder.
+	DropNames []ObjectName
 }
 
 // OnConflict is INSERT ... ON CONFLICT.
@@ -126,6 +132,7 @@ func rewriteExprs(s *Stmt, toks []Token) error {
 		return err
 	}
 	toks = rewriteNulls(toks)
+	toks = rewriteSeqFuncs(toks)
 	toks = rewriteConcatFunc(toks)
 	toks = rewriteExtract(toks)
 	if toks, err = rewriteFullJoin(toks); err != nil {

@@ -18,6 +18,9 @@ func rewriteStructure(s *Stmt, toks []Token) ([]Token, error) {
 	if len(toks) > 0 && (toks[0].is("create") || toks[0].is("alter")) {
 		return rewriteDDL(s, toks)
 	}
+	if len(toks) > 0 && toks[0].is("drop") {
+		return rewriteDrop(s, toks)
+	}
 	return toks, nil
 }
 
@@ -198,7 +201,7 @@ func columnDef(s *Stmt, table ObjectName, elem []Token) ([]Token, error) {
 	}
 	s.rewrites().Columns = append(s.rewrites().Columns, ColumnType{Table: table, Column: elem[0].Text, Type: ty})
 	out := []Token{elem[0], synth(Ident, mysqlType(ty), elem[1].Pos)}
-	return append(out, elem[next:]...), nil
+	return append(out, wrapDefault(elem[next:])...), nil
 }
 
 // alterTable rewrites the column types of ALTER TABLE ... ADD [COLUMN]
@@ -244,6 +247,10 @@ func alterTable(s *Stmt, c *cursor) ([]Token, error) {
 			if action[k].is("column") {
 				k++
 			}
+			if alt, ok := alterColumnAction(action, k); ok {
+				out = append(out, alt...)
+				break
+			}
 			col := action[k]
 			rest := action[k+1:]
 			if len(rest) > 2 && rest[0].is("set") && rest[1].is("data") {
@@ -264,6 +271,9 @@ func alterTable(s *Stmt, c *cursor) ([]Token, error) {
 				break
 			}
 			out = append(out, action...)
+		case len(action) == 4 && action[0].is("rename") && action[2].is("to") && !action[1].is("column") && !action[1].is("constraint"):
+			// RENAME a TO b: COLUMN is optional in Postgres.
+			out = append(out, action[0], synth(Ident, "column", action[1].Pos), action[1], action[2], action[3])
 		default:
 			out = append(out, action...)
 		}
@@ -310,7 +320,7 @@ func createIndex(s *Stmt, c *cursor) ([]Token, error) {
 	if closeAt < 0 {
 		return nil, c.errHere()
 	}
-	cols := toks[c.i : closeAt+1]
+	cols := indexNulls(toks[c.i : closeAt+1])
 	if name == nil {
 		var parts []string
 		parts = append(parts, table.Name)

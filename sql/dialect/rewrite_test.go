@@ -44,9 +44,16 @@ func TestRewrite(t *testing.T) {
 		{"select g from generate_series(1, 3)", "SELECT `g` FROM `pdb_series_0` AS `generate_series`"},
 		{"select * from t, generate_series(1, $1) as g(x)", "SELECT * FROM (`t`) JOIN `pdb_series_0` AS `g`"},
 		// DDL.
-		{"create table t (id bigserial primary key, b bytea, ts timestamptz not null default now(), u uuid, j jsonb, d double precision, v character varying(20)) with (fillfactor=90)", "CREATE TABLE `t` (`id` BIGINT PRIMARY KEY,`b` LONGBLOB,`ts` TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(),`u` TEXT,`j` JSON,`d` DOUBLE,`v` VARCHAR(20))"},
+		{"create table t (id bigserial primary key, b bytea, ts timestamptz not null default now(), u uuid, j jsonb, d double precision, v character varying(20)) with (fillfactor=90)", "CREATE TABLE `t` (`id` BIGINT PRIMARY KEY,`b` LONGBLOB,`ts` TIMESTAMP(6) NOT NULL DEFAULT (PDB_DEFAULT(NOW())),`u` TEXT,`j` JSON,`d` DOUBLE,`v` VARCHAR(20))"},
 		{"create table t (a int, b text, primary key (a), constraint u unique (b))", "CREATE TABLE `t` (`a` INT,`b` TEXT,PRIMARY KEY(`a`),UNIQUE `u`(`b`))"},
 		{"create index on t (a, b)", "CREATE INDEX `t_a_b_idx` ON `t` (`a`, `b`)"},
+		// DDL the MySQL grammar cannot say (rewrite_ddl.go).
+		{"create table t (a int default 'x' || 'y' not null, b int default nextval('s'))", "CREATE TABLE `t` (`a` INT DEFAULT (PDB_DEFAULT(CONCAT(_UTF8MB4'x', _UTF8MB4'y'))) NOT NULL,`b` INT DEFAULT (PDB_DEFAULT(NEXTVAL(_UTF8MB4's'))))"},
+		{"create index i on t (a desc nulls first, b, c nulls last)", "CREATE INDEX `i` ON `t` ((PDB_NULLS_FIRST(`a`)) DESC, `b`, (PDB_NULLS_LAST(`c`)))"},
+		{"alter table t alter column a set not null, alter b drop not null, alter c set default 1 + 2, rename d to e", "ALTER TABLE `t` ALTER COLUMN `a` SET DEFAULT (PDB_SET_NOT_NULL()), ALTER COLUMN `b` SET DEFAULT (PDB_DROP_NOT_NULL()), ALTER COLUMN `c` SET DEFAULT (1+2), RENAME COLUMN `d` TO `e`"},
+		{"drop index concurrently if exists i, public.j cascade", "DROP INDEX IF EXISTS `pdb_index` ON `pdb_index`"},
+		{"drop sequence s restrict", "DROP SEQUENCE `s`"},
+		{"select nextval('s'), currval('s'), setval('s', 1, false), lastval()", "SELECT NEXTVAL(_UTF8MB4's'),CURRVAL(_UTF8MB4's'),SETVAL(_UTF8MB4's', 1, FALSE),LASTVAL()"},
 		{"create unique index concurrently if not exists i on t using btree (a)", "CREATE UNIQUE INDEX IF NOT EXISTS `i` ON `t` (`a`) USING BTREE"},
 		{"alter table t add column c timestamptz, alter column d type bigint", "ALTER TABLE `t` ADD COLUMN `c` TIMESTAMP(6), MODIFY COLUMN `d` BIGINT"},
 		// DML clauses are cut out.

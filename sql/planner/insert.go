@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/persiandb/persiandb/sql/catalog"
+	"github.com/persiandb/persiandb/sql/dialect"
 	"github.com/persiandb/persiandb/sql/pgerr"
 	"github.com/persiandb/persiandb/sql/plan"
 	"github.com/persiandb/persiandb/sql/sem"
@@ -19,6 +20,11 @@ type Insert struct {
 	Source plan.Node
 	// Checks names the CHECK constraints whose results follow the row.
 	Checks []catalog.Check
+	// Returning is evaluated over each row written: the inserted row, or
+	// the row ON CONFLICT DO UPDATE made.
+	Returning *Returning
+	// OnConflict is the ON CONFLICT clause; nil without one.
+	OnConflict *Conflict
 }
 
 // TableByName finds a table visible to the transaction, or 42P01.
@@ -82,29 +88,48 @@ func (p *Planner) PlanInsert(n *ast.InsertStmt) (*Insert, error) {
 	ins := &Insert{Table: t, Checks: t.Checks}
 	var src plan.Node
 	if n.Select != nil {
-		if src, err = p.insertSelect(t, target, n.Select); err != nil {
+		if src, err = p.insertSelect(t, target, len(n.Columns) > 0, n.Select); err != nil {
 			return nil, err
 		}
 	} else {
-		if src, err = p.insertValues(t, target, n.Lists); err != nil {
+		if src, err = p.insertValues(t, target, len(n.Columns) > 0, n.Lists); err != nil {
 			return nil, err
 		}
 	}
 	if ins.Source, err = p.withChecks(t, src); err != nil {
 		return nil, err
 	}
+	if p.stmt != nil && p.stmt.Rewrites != nil && p.stmt.OnConflict != nil {
+		if ins.OnConflict, err = p.onConflict(t, p.stmt.OnConflict); err != nil {
+			return nil, err
+		}
+	}
+	alias := insertAlias(p.stmt)
+	if alias == "" {
+		alias = t.Name
+	}
+	if ins.Returning, err = p.returning(tableScope(t, alias, nil)); err != nil {
+		return nil, err
+	}
 	return ins, nil
 }
 
-// insertValues builds full rows from VALUES lists.
-func (p *Planner) insertValues(t *catalog.Table, target []int, lists [][]ast.ExprNode) (plan.Node, error) {
+// insertValues builds full rows from VALUES lists. Without a column list
+// (listed false) the values fill the leading columns and the rest take
+// their defaults.
+func (p *Planner) insertValues(t *catalog.Table, target []int, listed bool, lists [][]ast.ExprNode) (plan.Node, error) {
 	c := exprCtx{sc: &scope{}, clause: "VALUES"}
 	out := &plan.Values{Cols: tableColumns(t)}
+	for _, l := range lists {
+		if len(l) != len(lists[0]) {
+			return nil, pgerr.New(pgerr.SyntaxError, "VALUES lists must all be the same length")
+		}
+	}
 	for _, l := range lists {
 		if len(l) > len(target) {
 			return nil, pgerr.New(pgerr.SyntaxError, "INSERT has more expressions than target columns")
 		}
-		if len(l) < len(target) && len(l) > 0 {
+		if len(l) < len(target) && len(l) > 0 && listed {
 			return nil, pgerr.New(pgerr.SyntaxError, "INSERT has more target columns than expressions")
 		}
 		row := make([]plan.Expr, len(t.Columns))
@@ -139,13 +164,16 @@ func (p *Planner) insertValues(t *catalog.Table, target []int, lists [][]ast.Exp
 }
 
 // insertSelect maps a query's columns onto the table's.
-func (p *Planner) insertSelect(t *catalog.Table, target []int, sel ast.ResultSetNode) (plan.Node, error) {
+func (p *Planner) insertSelect(t *catalog.Table, target []int, listed bool, sel ast.ResultSetNode) (plan.Node, error) {
 	rel, err := p.query(sel, nil)
 	if err != nil {
 		return nil, err
 	}
 	if len(rel.sc.cols) > len(target) {
 		return nil, pgerr.New(pgerr.SyntaxError, "INSERT has more expressions than target columns")
+	}
+	if len(rel.sc.cols) < len(target) && listed {
+		return nil, pgerr.New(pgerr.SyntaxError, "INSERT has more target columns than expressions")
 	}
 	exprs := make([]plan.Expr, len(t.Columns))
 	for j, col := range target {
@@ -188,6 +216,11 @@ func (p *Planner) defaultValue(t *catalog.Table, col int) (plan.Expr, error) {
 	n, err := p.ParseExpr(c.Default)
 	if err != nil {
 		return nil, err
+	}
+	// CREATE TABLE's text may keep the dialect's marker around the
+	// expression: DEFAULT pdb_default(expr).
+	if f, ok := n.(*ast.FuncCallExpr); ok && f.FnName.L == dialect.FuncDefault && len(f.Args) == 1 {
+		n = f.Args[0]
 	}
 	x, err := p.expr(exprCtx{sc: &scope{}, clause: "DEFAULT expressions"}, n)
 	if err != nil {

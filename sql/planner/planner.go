@@ -43,6 +43,10 @@ type Planner struct {
 	levels []*bool
 	// workIDs numbers WITH RECURSIVE work tables.
 	workIDs int
+	// seq is the session's sequence state (currval, lastval; sequence.go);
+	// views counts the views being expanded (view.go).
+	seq   seqSession
+	views int
 }
 
 // noteOuter records a reference depth subquery levels out: every level

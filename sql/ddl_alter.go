@@ -336,8 +336,10 @@ func (a *alter) eachKey(st *storage.Table, fn func(key []byte) error) error {
 	}
 }
 
-// anyRow runs a query (TiDB text) and returns its first row.
+// anyRow runs a query (TiDB text) and returns its first row. It sees
+// every write the statement made so far.
 func (a *alter) anyRow(text string) ([]storage.Value, bool, error) {
+	step(a.tx)
 	return a.s.firstRow(a.ctx, a.tx, text)
 }
 

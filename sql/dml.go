@@ -52,6 +52,10 @@ import (
 // statement (fk.go), as Postgres's RI triggers are: so a statement may
 // insert a child before its parent, or swap referenced keys.
 //
+// A newest version under another primary key is not followed: a row
+// whose key a concurrent transaction changed counts as deleted (Postgres
+// follows the update chain to the new key and re-checks there).
+//
 // # Atomicity
 //
 // A statement that fails part way leaves its earlier writes in the

@@ -67,6 +67,7 @@ func storageIndex(st *storage.Table, id uint32) *storage.Index {
 // reports whether a row was inserted or updated.
 func (c *conflict) insert(row []storage.Value, ret *returning) (bool, error) {
 	r, w := c.r, c.w
+	raced := false // the last insert met an arbiter conflict find missed
 	for {
 		key, cur, found, err := c.find(row)
 		if err != nil {
@@ -84,7 +85,10 @@ func (c *conflict) insert(row []storage.Value, ret *returning) (bool, error) {
 		}
 		err = w.insert(r.ctx, row)
 		var ue *txn.UniqueError
-		if errors.As(err, &ue) && c.isArbiter(ue.Index) {
+		if errors.As(err, &ue) && c.isArbiter(ue.Index) && !raced {
+			// A concurrent insert won since find looked: look again. A
+			// second miss in a row is reported, not retried forever.
+			raced = true
 			continue
 		}
 		if err != nil {

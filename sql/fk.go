@@ -17,8 +17,11 @@ import (
 //
 //  1. While the statement writes, each row written queues events: an
 //     inserted child row, or one whose key changed, must find its parent
-//     (fkCheck); a deleted parent row, or one whose referenced key changed,
-//     must not be referenced still (fkParent).
+//     (checkChild); a deleted parent row, or one whose referenced key
+//     changed, must not be referenced still (parentChanged). Finding the
+//     foreign keys that reference a table reads every descriptor in the
+//     catalog, once per table per statement, and only for a delete or a
+//     change of a primary or unique key.
 //  2. At the end, the transaction starts a new command, so the statement's
 //     own writes are visible (and READ COMMITTED reads a new snapshot), and
 //     the events run in order. Cascaded deletes and SET NULL updates queue
@@ -265,8 +268,12 @@ func (r *dmlRun) parentChanged(ev fkEvent) error {
 	case "cascade", "set null":
 		var to []storage.Value // nil: NULLs
 		if action == "cascade" && !ev.del {
-			if to, err = r.castKey(ev.newVals, child, fk.Columns); err != nil {
-				return err
+			// Stored in the child's columns: their exact types.
+			to = make([]storage.Value, len(ev.newVals))
+			for i, v := range ev.newVals {
+				if to[i], err = sem.Cast(&r.s.sem, v, child.Columns[fk.Columns[i]].Type); err != nil {
+					return err
+				}
 			}
 		}
 		for _, k := range kids {

@@ -62,6 +62,9 @@ func (s *Session) execStmt(ctx context.Context, st *dialect.Stmt, params []stora
 		if st.Name == "all" || st.Name == "plans" {
 			clear(s.prepared)
 		}
+		if st.Name == "all" || st.Name == "sequences" {
+			s.plan.ResetSequences()
+		}
 		return &Result{Tag: "DISCARD " + strings.ToUpper(st.Name)}, nil
 	}
 	return nil, pgerr.New(pgerr.FeatureNotSupported, "%s statements are not supported yet", strings.ToUpper(st.Kind.String()))

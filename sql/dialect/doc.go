@@ -30,7 +30,10 @@
 //
 //  1. Structure (rewrite_struct.go): RETURNING and ON CONFLICT are cut
 //     out into nested Stmts ("SELECT list", "UPDATE t SET ... WHERE ...",
-//     with excluded.col kept as written); in DDL, Postgres column types are
+//     with excluded.col kept as written); UPDATE ... FROM and DELETE ...
+//     USING become MySQL's multi-table forms with the target first, and
+//     INSERT ... DEFAULT VALUES becomes "() VALUES ()" (rewrite_dml.go);
+//     in DDL, Postgres column types are
 //     replaced by placeholder MySQL types and recorded in Columns, WITH
 //     (storage params) is stripped, an unnamed CREATE INDEX gets
 //     <table>_<cols>_idx and USING moves after the column list.
@@ -83,8 +86,8 @@
 // # Not handled (the TiDB parser rejects or misreads these)
 //
 // Array subscripts and ARRAY[...], ^ (power), JSON operators, FILTER,
-// aggregate ORDER BY (string_agg(a, ',' ORDER BY a)), UPDATE ... FROM,
-// INSERT DEFAULT VALUES, OFFSET without LIMIT, LIMIT ALL, VALUES as a
+// aggregate ORDER BY (string_agg(a, ',' ORDER BY a)), UPDATE ... SET
+// (a, b) = (...), OFFSET without LIMIT, LIMIT ALL, VALUES as a
 // statement, table alias column lists other than generate_series's,
 // FULL JOIN, SIMILAR TO, partial indexes, COLLATE "C",
 // ON CONFLICT (expr) and ON CONFLICT (...) WHERE.

@@ -2,10 +2,12 @@ package dialect
 
 // moveDMLFrom rewrites Postgres's UPDATE ... FROM and DELETE ... USING,
 // which the TiDB parser rejects, into MySQL's multi-table forms, with the
-// target table first in the table list:
+// target table first in the table list, and INSERT ... DEFAULT VALUES
+// into MySQL's spelling of it:
 //
 //	UPDATE t [AS a] SET ... FROM <list> [WHERE ...]  ->  UPDATE t [AS a], <list> SET ... [WHERE ...]
 //	DELETE FROM t [AS a] USING <list> [WHERE ...]    ->  DELETE a FROM t [AS a], <list> [WHERE ...]
+//	INSERT INTO t DEFAULT VALUES                     ->  INSERT INTO t () VALUES ()
 //
 // The planner reads the first table of the list as the target
 // (UpdateStmt.MultipleTable; DeleteStmt.IsMultiTable with BeforeFrom, a
@@ -23,6 +25,20 @@ func moveDMLFrom(toks []Token) []Token {
 		return toks
 	}
 	switch {
+	case toks[k].is("insert"):
+		// The alias of INSERT INTO t AS a is already cut (cutOnConflict).
+		if k+1 >= len(toks) || !toks[k+1].is("into") {
+			return toks
+		}
+		i := k + 3
+		if i+1 < len(toks) && toks[i].isPunct(".") {
+			i += 2
+		}
+		if i+2 != len(toks) || !toks[i].is("default") || !toks[i+1].is("values") {
+			return toks
+		}
+		p := toks[i].Pos
+		return append(toks[:i:i], synth(Punct, "(", p), synth(Punct, ")", p), toks[i+1], synth(Punct, "(", p), synth(Punct, ")", p))
 	case toks[k].is("update"):
 		tEnd, ok := targetEnd(toks, k+1)
 		if !ok || tEnd >= len(toks) || !toks[tEnd].is("set") {

@@ -20,6 +20,12 @@ func TestMoveDMLFrom(t *testing.T) {
 			"DELETE `x` FROM (`t` AS `x`) JOIN (`u` JOIN `v` ON `u`.`a`=`v`.`a`) WHERE `x`.`a`=`u`.`a`"},
 		{"DELETE FROM t x WHERE x.a = 1",
 			"DELETE FROM `t` AS `x` WHERE `x`.`a`=1"},
+		{"INSERT INTO t DEFAULT VALUES",
+			"INSERT INTO `t` () VALUES ()"},
+		{"INSERT INTO s.t AS x DEFAULT VALUES RETURNING x.a",
+			"INSERT INTO `s`.`t` () VALUES ()"},
+		{"INSERT INTO t DEFAULT VALUES ON CONFLICT DO NOTHING",
+			"INSERT INTO `t` () VALUES ()"},
 	} {
 		_, got := mustPrepare(t, c.in)
 		if got != c.want {

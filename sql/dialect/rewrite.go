@@ -135,6 +135,7 @@ func rewriteExprs(s *Stmt, toks []Token) error {
 	toks = rewriteSeqFuncs(toks)
 	toks = rewriteConcatFunc(toks)
 	toks = rewriteExtract(toks)
+	toks = rewriteLimit(toks)
 	if toks, err = rewriteFullJoin(toks); err != nil {
 		return err
 	}

@@ -237,3 +237,69 @@ func rewriteFullJoin(toks []Token) ([]Token, error) {
 	}
 	return out, nil
 }
+
+// noLimit stands for LIMIT ALL and for the LIMIT the MySQL grammar needs
+// before an OFFSET: no query returns more rows.
+const noLimit = "9223372036854775807"
+
+// rewriteLimit writes LIMIT ALL as LIMIT noLimit and puts LIMIT noLimit
+// before an OFFSET that has no LIMIT, which the MySQL grammar requires.
+func rewriteLimit(toks []Token) []Token {
+	out := toks[:0:0]
+	seen := []bool{false} // per parenthesis depth: a LIMIT in this query
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		d := len(seen) - 1
+		switch {
+		case t.isPunct("("):
+			seen = append(seen, false)
+		case t.isPunct(")") && d > 0:
+			seen = seen[:d]
+		case t.is("select") || t.is("union") || t.is("intersect") || t.is("except"):
+			seen[d] = false
+		case t.is("limit"):
+			seen[d] = true
+			if i+1 < len(toks) && toks[i+1].is("all") {
+				out = append(out, t, synth(Number, noLimit, toks[i+1].Pos))
+				i++
+				continue
+			}
+		case t.is("offset") && !seen[d]:
+			seen[d] = true
+			if j, end := limitAfter(toks, i); j > 0 {
+				// OFFSET n LIMIT m: the MySQL grammar wants LIMIT first.
+				out = append(out, rewriteLimit(toks[j:end])...)
+				out = append(out, t)
+				out = append(out, rewriteLimit(toks[i+1:j])...)
+				i = end - 1
+				continue
+			}
+			out = append(out, synth(Ident, "limit", t.Pos), synth(Number, noLimit, t.Pos))
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// limitAfter finds a LIMIT clause following the OFFSET at toks[i] in the
+// same query: its start j and the end of the query level, or j = 0.
+func limitAfter(toks []Token, i int) (j, end int) {
+	depth := 0
+	for k := i + 1; k < len(toks); k++ {
+		t := toks[k]
+		switch {
+		case t.isPunct("("):
+			depth++
+		case t.isPunct(")"):
+			if depth == 0 {
+				return j, k
+			}
+			depth--
+		case depth == 0 && (t.isPunct(";") || t.is("union") || t.is("intersect") || t.is("except") || t.is("for")):
+			return j, k
+		case depth == 0 && t.is("limit") && j == 0:
+			j = k
+		}
+	}
+	return j, len(toks)
+}

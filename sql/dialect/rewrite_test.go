@@ -17,6 +17,15 @@ func TestRewrite(t *testing.T) {
 		{`select MiXed, "MiXed", "a""b" from T`, "SELECT `mixed`,`MiXed`,`a\"b` FROM `t`"},
 		// Strings: E'' decoded, backslashes literal in standard strings.
 		{`select E'a\tb', 'c\d', $$x'y$$, 'it''s'`, "SELECT _UTF8MB4'a\tb',_UTF8MB4'c\\d',_UTF8MB4'x''y',_UTF8MB4'it''s'"},
+		// LIMIT ALL, OFFSET without LIMIT, OFFSET before LIMIT, nested.
+		{"select a from t limit all", "SELECT `a` FROM `t` LIMIT 9223372036854775807"},
+		{"select a from t order by a offset 2", "SELECT `a` FROM `t` ORDER BY `a` LIMIT 2,9223372036854775807"},
+		{"select (select b from u offset 1 limit 1) from t offset $1 limit 5", "SELECT (SELECT `b` FROM `u` LIMIT 1,1) FROM `t` LIMIT ?,5"},
+		{"select a from t offset 1 limit all", "SELECT `a` FROM `t` LIMIT 1,9223372036854775807"},
+		// concat() is the function, || the operator; EXTRACT's fields.
+		{"select concat(a, 'x'), a || b, extract(epoch from d)", "SELECT PDB_CONCAT(`a`, _UTF8MB4'x'),CONCAT(`a`, `b`),PDB_EXTRACT(_UTF8MB4'epoch', `d`)"},
+		// FULL JOIN is spelled STRAIGHT_JOIN for the parser.
+		{"select * from a full outer join b on a.x = b.y", "SELECT * FROM `a` STRAIGHT_JOIN `b` ON `a`.`x`=`b`.`y`"},
 		// :: binds tighter than every operator.
 		{"select -1::int", "SELECT -PDB_CAST(1, _UTF8MB4'integer')"},
 		{"select a.b::text, f(x)::int, (a+b)::int8, x::text::int", "SELECT PDB_CAST(`a`.`b`, _UTF8MB4'text'),PDB_CAST(F(`x`), _UTF8MB4'integer'),PDB_CAST((`a`+`b`), _UTF8MB4'bigint'),PDB_CAST(PDB_CAST(`x`, _UTF8MB4'text'), _UTF8MB4'integer')"},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -238,10 +239,9 @@ func addRowID(t *catalog.Table) {
 
 // fkDef is a FOREIGN KEY / REFERENCES clause before resolution.
 type fkDef struct {
-	name     string
-	cols     []string
-	ref      *ast.ReferenceDef
-	position string
+	name string
+	cols []string
+	ref  *ast.ReferenceDef
 }
 
 // tableDesc builds a table descriptor from CREATE TABLE, and the
@@ -317,7 +317,7 @@ func (s *Session) tableDesc(ctx context.Context, tx *txn.Txn, st *dialect.Stmt, 
 				}
 				name := o.ConstraintName
 				if name == "" {
-					name = constraintName(t.Name, []string{col.Name}, "check")
+					name = checkName(t, o.Expr)
 				}
 				t.Checks = append(t.Checks, catalog.Check{Name: name, Expr: text})
 			case ast.ColumnOptionReference:
@@ -436,15 +436,29 @@ func keyColumns(keys []*ast.IndexPartSpecification) ([]string, error) {
 	return cols, nil
 }
 
-// checkName is Postgres's name for a table CHECK constraint: the table
-// and the first column the expression names.
+// checkName is Postgres's name for an unnamed CHECK constraint: the
+// table and the column the expression names if it names exactly one
+// (t_a_check, else t_check), with a number if t has a constraint of that
+// name already.
 func checkName(t *catalog.Table, e ast.ExprNode) string {
 	f := &colFinder{}
 	e.Accept(f)
-	if len(f.cols) > 0 {
-		return constraintName(t.Name, f.cols[:1], "check")
+	var cols []string
+	for _, c := range f.cols {
+		if !slices.Contains(cols, c) {
+			cols = append(cols, c)
+		}
 	}
-	return constraintName(t.Name, nil, "check")
+	if len(cols) != 1 {
+		cols = nil
+	}
+	base := constraintName(t.Name, cols, "check")
+	name := base
+	for i := 1; constraintTaken(t, name); i++ {
+		suffix := strconv.Itoa(i)
+		name = truncName(base, len(suffix)) + suffix
+	}
+	return name
 }
 
 // colFinder collects the column names an expression mentions, in order.
@@ -478,6 +492,11 @@ func defaultText(e ast.ExprNode) (string, error) {
 	}
 	if f, ok := e.(*ast.FuncCallExpr); ok && f.FnName.L == dialect.FuncDefault && len(f.Args) == 1 {
 		e = f.Args[0]
+	}
+	f := &colFinder{}
+	e.Accept(f)
+	if len(f.cols) > 0 {
+		return "", pgerr.New(pgerr.FeatureNotSupported, "cannot use column reference in DEFAULT expression")
 	}
 	text, err := planner.ExprText(e)
 	if err != nil {

@@ -195,11 +195,7 @@ func (a *alter) addColumn(cd *ast.ColumnDef, ct dialect.ColumnType, ifNotExists 
 				return err
 			}
 		case ast.ColumnOptionCheck:
-			cname := o.ConstraintName
-			if cname == "" {
-				cname = constraintName(t.Name, []string{name}, "check")
-			}
-			checks = append(checks, &ast.Constraint{Tp: ast.ConstraintCheck, Name: cname, Expr: o.Expr})
+			checks = append(checks, &ast.Constraint{Tp: ast.ConstraintCheck, Name: o.ConstraintName, Expr: o.Expr})
 		case ast.ColumnOptionUniqKey:
 			uniques = append(uniques, &ast.Constraint{Tp: ast.ConstraintUniq, Name: o.ConstraintName, Keys: key})
 		case ast.ColumnOptionPrimaryKey:

@@ -307,3 +307,38 @@ func TestCreateIndexConcurrentWrites(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentCreateIndex: DDL on one table serializes on the
+// descriptor's lock, and the second CREATE INDEX builds on the first's
+// committed descriptor instead of overwriting it.
+func TestConcurrentCreateIndex(t *testing.T) {
+	e := ddlEngine(t)
+	a, b := ddlSession(t, e, "a"), ddlSession(t, e, "b")
+	ddlExec(t, a, "CREATE TABLE t (id INT PRIMARY KEY, v INT, w INT)")
+	ddlExec(t, a, "INSERT INTO t VALUES (1, 1, 1)")
+	ddlExec(t, a, "BEGIN; CREATE INDEX t_v ON t (v)")
+	done := make(chan error, 1)
+	go func() {
+		_, err := b.Exec(context.Background(), "CREATE INDEX t_w ON t (w)")
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		t.Fatalf("second CREATE INDEX did not wait: %v", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	ddlExec(t, a, "COMMIT")
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	tab, err := catalogTable(e, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tab.Indexes) != 2 || tab.Indexes[0].ID == tab.Indexes[1].ID {
+		t.Fatalf("descriptor indexes %+v", tab.Indexes)
+	}
+	if got := rowsOf(ddlExec(t, a, "SELECT id FROM t WHERE w = 1")); got != "1" {
+		t.Fatal(got)
+	}
+}

@@ -4,4 +4,13 @@
 // through the dialect front (sql/dialect), the TiDB parser, the planner
 // (sql/planner) and the executor (sql/exec); errors are *pgerr.Error with
 // Postgres's SQLSTATEs.
+//
+// # DDL
+//
+// DDL writes catalog rows in the statement's transaction (sql/catalog),
+// after locking the descriptor it changes; the model, and what DML
+// running concurrently sees, is at the top of ddl.go, with ALTER TABLE in
+// ddl_alter.go, indexes in ddl_index.go (the back-fill itself in
+// catalog/index.go and storage/index_build.go), views in ddl_view.go,
+// sequences in ddl_sequence.go and TRUNCATE in truncate.go.
 package sql

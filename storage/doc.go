@@ -34,7 +34,8 @@
 // version and swaps the slot with a CAS: the btree changes only when a key
 // appears or disappears. Secondary indexes are btrees of (index key,
 // primary key) entries; they are not versioned, so a reader through an
-// index re-checks the row version it finds (see Index).
+// index re-checks the row version it finds (see Index). An index added to
+// a table that has rows is filled by BuildIndex (index_build.go).
 //
 // Keys are encoded so that bytes.Compare on encodings equals SQL order
 // (keyenc.go); rows use a compact schema-driven encoding (rowenc.go).

@@ -162,6 +162,9 @@ func (t *Txn) ID() uint64 { return t.id }
 // Isolation returns the transaction's isolation level.
 func (t *Txn) Isolation() Isolation { return t.opts.Isolation }
 
+// ReadOnly reports whether the transaction is READ ONLY.
+func (t *Txn) ReadOnly() bool { return t.opts.ReadOnly }
+
 // Snapshot returns the snapshot timestamp the current statement reads at.
 func (t *Txn) Snapshot() uint64 { return t.snapshot }
 

@@ -98,6 +98,9 @@ func (p *Planner) sequenceCall(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 	switch name {
 	case "nextval":
 		impl = func(a []storage.Value) (storage.Value, error) {
+			if p.Txn.ReadOnly() {
+				return storage.Value{}, pgerr.New(pgerr.ReadOnlySQLTransaction, "cannot execute nextval() in a read-only transaction")
+			}
 			s, err := seqOf(a[0])
 			if err != nil {
 				return storage.Value{}, err
@@ -123,6 +126,9 @@ func (p *Planner) sequenceCall(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 		}
 	case "setval":
 		impl = func(a []storage.Value) (storage.Value, error) {
+			if p.Txn.ReadOnly() {
+				return storage.Value{}, pgerr.New(pgerr.ReadOnlySQLTransaction, "cannot execute setval() in a read-only transaction")
+			}
 			s, err := seqOf(a[0])
 			if err != nil {
 				return storage.Value{}, err

@@ -28,7 +28,9 @@ func TestAccessPaths(t *testing.T) {
 		want []string // substrings, in order
 		not  []string
 	}{
-		{"SELECT * FROM t WHERE a = 1 AND b = 2", []string{"Primary Key Scan on t", "Key: (a, b) = (1, 2)"}, nil},
+		// A whole-key lookup needs no filter; other predicates stay.
+		{"SELECT * FROM t WHERE a = 1 AND b = 2", []string{"Primary Key Scan on t", "Key: (a, b) = (1, 2)"}, []string{"Filter"}},
+		{"SELECT * FROM t WHERE a = 1 AND b = 2 AND c = 'x'", []string{"Filter", "Condition: (c = x)", "Primary Key Scan on t"}, []string{"(a = 1)"}},
 		{"SELECT * FROM t WHERE a = 1", []string{"Primary Key Scan on t", "Key: (a) = (1)"}, nil},
 		{"SELECT * FROM t WHERE a IN (3, 1) AND b = 2", []string{"Key: (a, b) = (3, 2) OR (a, b) = (1, 2)"}, nil},
 		{"SELECT * FROM t WHERE a = 1 AND b > 5", []string{"Key: (a, b) > (1, 5) AND (a) <= (1)"}, nil},

@@ -27,7 +27,9 @@ func (s *Session) query(ctx context.Context, tx *txn.Txn, n ast.ResultSetNode, p
 // execContext returns the session's execution context for a statement;
 // it is reused, as a session runs one statement at a time.
 func (s *Session) execContext(ctx context.Context, tx *txn.Txn, params []storage.Value) *exec.Context {
+	scratch := s.ectx.Scratch()
 	s.ectx = exec.Context{Txn: tx, Catalog: s.e.cat, Params: params, Now: s.sem.Now, Location: s.sem.Loc, Sem: &s.sem}
+	s.ectx.SetScratch(scratch)
 	return &s.ectx
 }
 

@@ -48,7 +48,11 @@ type Session struct {
 
 	settings *settings
 	prepared map[string]*Prepared
-	ectx     exec.Context
+	// opts are the default transaction modes, valid while optsGen is
+	// settings.gen+1 (zero: never computed).
+	opts    txn.TxnOptions
+	optsGen uint64
+	ectx    exec.Context
 	// ddl is set while the running transaction has changed the catalog.
 	ddl bool
 }

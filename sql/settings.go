@@ -19,6 +19,8 @@ type settings struct {
 	vals map[string]*setting
 	// reported are the parameters a ParameterStatus message carries.
 	changed []string
+	// gen counts changes, so derived state can be cached.
+	gen uint64
 }
 
 // defaults are the parameters clients read or set, with Postgres's
@@ -87,6 +89,7 @@ func (s *settings) set(name, value string) error {
 	}
 	v.value = value
 	s.changed = append(s.changed, name)
+	s.gen++
 	return nil
 }
 

@@ -78,7 +78,10 @@ func (s *Session) inTxn(f func(tx *txn.Txn) (*Result, error)) (*Result, error) {
 		s.tx.NewStatement()
 		return f(s.tx)
 	}
-	tx := s.ts.Begin(s.txnOptions(dialect.TxnModes{}))
+	if s.optsGen != s.settings.gen+1 {
+		s.opts, s.optsGen = s.txnOptions(dialect.TxnModes{}), s.settings.gen+1
+	}
+	tx := s.ts.Begin(s.opts)
 	defer s.endDDL()
 	r, err := f(tx)
 	if err != nil {

@@ -46,6 +46,9 @@ type Context struct {
 	sem   *sem.Context // made on first use when Sem is nil
 	// work holds each running RecursiveUnion's current round.
 	work map[int][]Row
+	// scratch is a buffer for point reads; a session reusing its Context
+	// reuses it across statements.
+	scratch []byte
 }
 
 // semCtx returns the value-semantics context of the statement.
@@ -170,3 +173,8 @@ func (p *projectIter) Next() (Row, error) {
 }
 
 func (p *projectIter) Close() error { return p.in.Close() }
+
+// Scratch and SetScratch carry the point-read buffer over when a caller
+// reinitializes a reused Context.
+func (c *Context) Scratch() []byte     { return c.scratch }
+func (c *Context) SetScratch(b []byte) { c.scratch = b }

@@ -54,10 +54,6 @@ func (s *spanIter) Close() error { s.spans, s.batch = nil, nil; return nil }
 // once: they are constants, parameters or outer-row columns, all fixed for
 // the life of the iterator.
 func buildScan(c *Context, n *plan.Scan) (Iterator, error) {
-	spans, err := encodeSpans(c, n.Table, n.Table.PrimaryKey, n.Spans, n.Reverse)
-	if err != nil {
-		return nil, err
-	}
 	tbl := c.Catalog.Storage(n.Table)
 	if tbl == nil {
 		return nil, fmt.Errorf("%w: table %q", ErrGone, n.Table.Name)
@@ -72,7 +68,8 @@ func buildScan(c *Context, n *plan.Scan) (Iterator, error) {
 			return nil, err
 		}
 		read := func(sp *keySpan, batch []Row) ([]Row, bool, error) {
-			val, found, err := c.Txn.Get(tbl, sp.from, nil)
+			val, found, err := c.Txn.Get(tbl, sp.from, c.scratch[:0])
+			c.scratch = val // decoding copies what it keeps
 			if err != nil || !found {
 				return batch, true, err
 			}
@@ -83,6 +80,10 @@ func buildScan(c *Context, n *plan.Scan) (Iterator, error) {
 			return append(batch, row), true, nil
 		}
 		return &spanIter{spans: keys, read: read}, nil
+	}
+	spans, err := encodeSpans(c, n.Table, n.Table.PrimaryKey, n.Spans, n.Reverse)
+	if err != nil {
+		return nil, err
 	}
 	read := func(sp *keySpan, batch []Row) ([]Row, bool, error) {
 		var decodeErr error

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"math"
+	"slices"
 
 	"github.com/persiandb/persiandb/sql/catalog"
 	"github.com/persiandb/persiandb/sql/plan"
@@ -21,10 +22,11 @@ func (p *Planner) accessPath(t *catalog.Table, f *plan.Filter) plan.Node {
 	scan := f.Input.(*plan.Scan)
 	best, bestScore := []plan.Span(nil), 0
 	bestIndex := -1 // -1: primary key
+	var bestUsed []int
 	try := func(ix catalog.Index, which int) {
-		spans, score := p.spansFor(t, ix, conj)
+		spans, score, used := p.spansFor(t, ix, conj)
 		if score > bestScore {
-			best, bestScore, bestIndex = spans, score, which
+			best, bestScore, bestIndex, bestUsed = spans, score, which, used
 		}
 	}
 	try(t.PrimaryKey, -1)
@@ -35,7 +37,22 @@ func (p *Planner) accessPath(t *catalog.Table, f *plan.Filter) plan.Node {
 		return f
 	}
 	if bestIndex < 0 {
-		return &plan.Filter{Input: &plan.Scan{Table: scan.Table, Spans: best}, Pred: f.Pred}
+		var node plan.Node = &plan.Scan{Table: scan.Table, Spans: best}
+		// Point lookups of whole primary keys of exactly-comparing types
+		// return only rows that satisfy the equalities they came from.
+		rest := conj
+		if bestUsed != nil && exactKey(t, t.PrimaryKey) {
+			rest = nil
+			for i, e := range conj {
+				if !slices.Contains(bestUsed, i) {
+					rest = append(rest, e)
+				}
+			}
+		}
+		if len(rest) == 0 {
+			return node
+		}
+		return &plan.Filter{Input: node, Pred: andAll(rest)}
 	}
 	return &plan.Filter{Input: &plan.IndexScan{Table: scan.Table, Index: t.Indexes[bestIndex], Spans: best}, Pred: f.Pred}
 }
@@ -53,16 +70,18 @@ func splitPlanAnd(e plan.Expr, out *[]plan.Expr) {
 type keyPred struct {
 	op   plan.CmpOp
 	vals []plan.Expr // one for comparisons, several for IN
+	conj int         // which conjunct
 }
 
 // spansFor builds spans over ix from conjuncts: equalities (and IN
 // lists) on leading key columns, then at most one range. The score
 // favors more equality columns, a range over none, and a unique index
 // pinned to one row.
-func (p *Planner) spansFor(t *catalog.Table, ix catalog.Index, conj []plan.Expr) ([]plan.Span, int) {
+func (p *Planner) spansFor(t *catalog.Table, ix catalog.Index, conj []plan.Expr) ([]plan.Span, int, []int) {
 	prefixes := [][]plan.Expr{{}}
 	score := 0
 	eqCols := 0
+	var used []int
 	for k, col := range ix.Columns {
 		typ := t.Columns[col].Type
 		desc := k < len(ix.Keys) && ix.Keys[k].Desc
@@ -74,6 +93,7 @@ func (p *Planner) spansFor(t *catalog.Table, ix catalog.Index, conj []plan.Expr)
 			}
 		}
 		if eq != nil && len(prefixes)*len(eq.vals) <= maxSpans {
+			used = append(used, eq.conj)
 			var next [][]plan.Expr
 			for _, pre := range prefixes {
 				for _, v := range eq.vals {
@@ -103,6 +123,7 @@ func (p *Planner) spansFor(t *catalog.Table, ix catalog.Index, conj []plan.Expr)
 			lo, hi = hi, lo
 		}
 		if lo == nil && hi == nil {
+			used = nil
 			break
 		}
 		score += 3
@@ -121,10 +142,10 @@ func (p *Planner) spansFor(t *catalog.Table, ix catalog.Index, conj []plan.Expr)
 			}
 			spans = append(spans, s)
 		}
-		return spans, score
+		return spans, score, nil
 	}
 	if eqCols == 0 {
-		return nil, 0
+		return nil, 0, nil
 	}
 	if ix.Unique && eqCols == len(ix.Columns) {
 		score += 5
@@ -134,14 +155,32 @@ func (p *Planner) spansFor(t *catalog.Table, ix catalog.Index, conj []plan.Expr)
 		b := &plan.KeyBound{Vals: pre, Inclusive: true}
 		spans[i] = plan.Span{Lo: b, Hi: b}
 	}
-	return spans, score
+	if eqCols < len(ix.Columns) {
+		used = nil
+	}
+	return spans, score, used
+}
+
+// exactKey reports whether equal key encodings mean equal values for
+// every column of ix under SQL's =: not so for floats (-0 = 0) or
+// numerics written with different scales.
+func exactKey(t *catalog.Table, ix catalog.Index) bool {
+	for _, c := range ix.Columns {
+		switch t.Columns[c].Type {
+		case storage.TypeBool, storage.TypeInt16, storage.TypeInt32, storage.TypeInt64, storage.TypeText,
+			storage.TypeBytea, storage.TypeDate, storage.TypeTimestamp, storage.TypeTimestampTZ, storage.TypeUUID:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // columnPreds finds conjuncts comparing column col with values of its
 // exact type that the executor can compute before the scan.
 func (p *Planner) columnPreds(conj []plan.Expr, col int, typ storage.Type) []keyPred {
 	var out []keyPred
-	for _, e := range conj {
+	for ci, e := range conj {
 		switch e := e.(type) {
 		case plan.Cmp:
 			op, l, r := e.Op, e.L, e.R
@@ -153,7 +192,7 @@ func (p *Planner) columnPreds(conj []plan.Expr, col int, typ storage.Type) []key
 				continue
 			}
 			if v, ok := p.keyValue(r, typ, op == plan.EQ); ok {
-				out = append(out, keyPred{op: op, vals: []plan.Expr{v}})
+				out = append(out, keyPred{op: op, vals: []plan.Expr{v}, conj: ci})
 			}
 		case plan.InList:
 			c, ok := e.X.(plan.Col)
@@ -171,7 +210,7 @@ func (p *Planner) columnPreds(conj []plan.Expr, col int, typ storage.Type) []key
 				vals = append(vals, v)
 			}
 			if all && len(vals) > 0 {
-				out = append(out, keyPred{op: plan.EQ, vals: vals})
+				out = append(out, keyPred{op: plan.EQ, vals: vals, conj: ci})
 			}
 		}
 	}

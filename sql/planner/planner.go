@@ -1,8 +1,40 @@
 // Package planner binds parsed statements against the catalog and builds
-// plans: names resolve to columns, literals and parameters get their
-// Postgres types, operators and functions resolve to implementations, and
-// queries become plan trees with predicates pushed down to scans, indexes
-// chosen, and joins ordered.
+// plans (package sql/plan) with PostgreSQL's semantics.
+//
+// Binding. Names resolve through scopes (scope.go): a scope lists the
+// columns of the rows an expression sees, with their range variables; a
+// subquery's scope has the enclosing query's as parent, and a reference
+// that resolves there becomes plan.Outer{Depth}, marking every subquery
+// level it crosses as correlated (Planner.levels), so the executor re-runs
+// only correlated subqueries per row. Expressions bind to texpr (texpr.go):
+// a plan expression and its Postgres type. String literals, NULL and
+// parameters without a declared type stay "open" until context types them
+// (int_col = '5' compares integers; $1 + 1 makes $1 an integer), as
+// Postgres's unknown type does; what is still open at the end becomes
+// text. Operators and functions resolve through sql/sem and compile to
+// closures; constant calls fold at plan time.
+//
+// Queries (select.go). FROM and WHERE first (from.go), then GROUP BY and
+// aggregates (group.go: a grouped scope maps grouped expressions and
+// aggregate calls to the Group node's output and refuses other columns
+// with 42803), HAVING, window functions, the projection with ORDER BY
+// expressions as hidden columns, DISTINCT [ON], the sort, LIMIT.
+//
+// FROM (from.go). Inner and cross joins are flattened into items and the
+// conjuncts of WHERE and ON. Each conjunct's items are found from its
+// column names; an item's own conjuncts are pushed to it, where
+// access.go turns equalities, IN lists and ranges on the leading columns
+// of the primary key or an index into key spans (the predicate stays as a
+// filter unless whole-key point lookups already imply it). Items are then
+// joined greedily, each next one connected to the joined set by some
+// conjunct when one exists, so predicates never leave a cross product;
+// equalities between the two sides become hash join keys. Outer joins
+// are planned as single items. order.go reads an index in order (or in
+// reverse) instead of sorting when ORDER BY allows.
+//
+// DDL and DML planning (insert.go, update.go, delete.go, conflict.go,
+// returning.go, ddl.go, view.go, sequence.go) bind against the same
+// scopes; package sql runs them.
 package planner
 
 import (

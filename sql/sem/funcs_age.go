@@ -41,11 +41,11 @@ type pgTM struct {
 	hour, min, sec, fsec int64
 }
 
-// timestamp2tm splits a timestamp (converted to loc's local time when tz)
-// as Postgres 15 does. Infinite timestamps are not special there: +infinity
+// tmOfTimestamp is timestamp2tm: a timestamp split into fields, in the
+// session TimeZone when tz, as Postgres 15 does it. Infinite timestamps are not special there: +infinity
 // becomes a date in year 294277 and -infinity fails, with "timestamp out
 // of range" as for any Julian day below 0.
-func timestamp2tm(us int64, tz bool, c *Context) (pgTM, bool) {
+func tmOfTimestamp(us int64, tz bool, c *Context) (pgTM, bool) {
 	date, _ := splitMicros(us)
 	if date += postgresEpochJDate; date < 0 || date > math.MaxInt32 {
 		return pgTM{}, false
@@ -92,8 +92,8 @@ func ageToday(c *Context, a []storage.Value) (storage.Value, error) {
 }
 
 func ageOf(c *Context, dt1, dt2 int64, tz bool) (storage.Value, error) {
-	tm1, ok1 := timestamp2tm(dt1, tz, c)
-	tm2, ok2 := timestamp2tm(dt2, tz, c)
+	tm1, ok1 := tmOfTimestamp(dt1, tz, c)
+	tm2, ok2 := tmOfTimestamp(dt2, tz, c)
 	if !ok1 || !ok2 {
 		return storage.Value{}, errTSOutOfRange
 	}

@@ -84,9 +84,9 @@ func init() {
 			}
 			return 0
 		}))),
-		fn("ceil", tNumeric, types(tNumeric), numFn(func(d *apd.Decimal) (storage.Value, error) { return numRoundMode(d, 0, apd.RoundCeiling) })),
-		fn("ceiling", tNumeric, types(tNumeric), numFn(func(d *apd.Decimal) (storage.Value, error) { return numRoundMode(d, 0, apd.RoundCeiling) })),
-		fn("floor", tNumeric, types(tNumeric), numFn(func(d *apd.Decimal) (storage.Value, error) { return numRoundMode(d, 0, apd.RoundFloor) })),
+		fn("ceil", tNumeric, types(tNumeric), numFn(func(d *apd.Decimal) (storage.Value, error) { return numCeilFloor(d, true) })),
+		fn("ceiling", tNumeric, types(tNumeric), numFn(func(d *apd.Decimal) (storage.Value, error) { return numCeilFloor(d, true) })),
+		fn("floor", tNumeric, types(tNumeric), numFn(func(d *apd.Decimal) (storage.Value, error) { return numCeilFloor(d, false) })),
 		fn("round", tNumeric, types(tNumeric), numFn(func(d *apd.Decimal) (storage.Value, error) { return numRoundMode(d, 0, apd.RoundHalfUp) })),
 		fn("trunc", tNumeric, types(tNumeric), numFn(func(d *apd.Decimal) (storage.Value, error) { return numRoundMode(d, 0, apd.RoundDown) })),
 		fn("round", tNumeric, types(tNumeric, tInt4), func(_ *Context, a []storage.Value) (storage.Value, error) {
@@ -165,6 +165,30 @@ func floatLog(f func(float64) float64) func(float64) (float64, error) {
 // numRoundMode rounds d to scale decimals (negative: to tens, hundreds)
 // in the given mode; the result displays max(scale, 0) decimals, as
 // Postgres's round(numeric, int) and trunc(numeric, int) do.
+// numCeilFloor is ceil and floor. apd's Quantize with RoundCeiling or
+// RoundFloor drops a discarded part that starts with a zero digit
+// (0.092 quantized with RoundCeiling gives 0), so these use Ceil/Floor.
+func numCeilFloor(d *apd.Decimal, ceil bool) (storage.Value, error) {
+	if isNaN(d) || isInf(d) {
+		return storage.Numeric(d), nil
+	}
+	c := numCtx(uint32(max(intDigits(d)+2, 1)))
+	r := new(apd.Decimal)
+	var err error
+	if ceil {
+		_, err = c.Ceil(r, d)
+	} else {
+		_, err = c.Floor(r, d)
+	}
+	if err != nil {
+		return numResult(nil, err)
+	}
+	if r.IsZero() {
+		r.Negative = false // ceil(-0.5) is 0, not -0
+	}
+	return numericValue(r)
+}
+
 func numRoundMode(d *apd.Decimal, scale int64, mode apd.Rounder) (storage.Value, error) {
 	if isNaN(d) || isInf(d) {
 		return storage.Numeric(d), nil

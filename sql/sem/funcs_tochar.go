@@ -7,18 +7,23 @@ package sem
 //
 // # Model
 //
-// A template is parsed once per call into a list of fmtNodes (parse_format):
-// keyword actions with their FM/TM prefix and TH/th/SP postfix, literal
+// A template is parsed into a list of fmtNodes (parse_format): keyword
+// actions with their FM/TM prefix and TH/th/SP postfix, literal
 // characters (from "quoted text", \" escapes, or anything unrecognized),
 // separators and spaces. The date/time version (DCH) and the number
 // version (NUM) have separate keyword tables; the NUM parser also fills a
 // numDesc (NUMDesc_prepare) describing digits, decimal point and sign.
+// Parsed templates are cached (fmtCache), as Postgres caches them.
 //
 //	to_char(timestamp|timestamptz|interval, text)  dchToChar over a toCharTM
-//	to_char(int4|int8|float4|float8|numeric, text) numToChar: the value is
-//	    printed as a digit string first, then laid out by numProcessor
+//	to_char(int4|int8|float4|float8|numeric, text) toCharNumber prints the
+//	    value as a digit string, then numProcessor lays it out
 //	to_date, to_timestamp(text, text)              dchFromChar fills a
 //	    tmFromChar; doToTimestamp turns it into calendar fields
+//
+// There is no to_char(date): as in Postgres, Lookup sends a date to the
+// timestamptz overload (the preferred type), read at midnight in the
+// session TimeZone; smallint goes to double precision the same way.
 //
 // # Invariants
 //
@@ -707,8 +712,8 @@ func j2dateC(jd int) (year, month, day int) {
 	return
 }
 
-// j2day is Postgres's j2day: 0 is Sunday.
-func j2day(jd int) int {
+// julianDow is Postgres's j2day: the day of the week, 0 is Sunday.
+func julianDow(jd int) int {
 	d := int(int32(jd+1) % 7)
 	if d < 0 {
 		d += 7
@@ -716,29 +721,29 @@ func j2day(jd int) int {
 	return d
 }
 
-// isoweek2j is the Julian day of the Monday of week 1.. of an ISO year.
-// It and the three functions after it compute in C's 32-bit int, like
-// date2jC.
-func isoweek2j(year, week int) int {
+// isoWeekStartJ is isoweek2j: the Julian day of the Monday of an ISO
+// year's week. It and the three functions after it (date2isoweek,
+// date2isoyear, date2isoyearday) compute in C's 32-bit int, like date2jC.
+func isoWeekStartJ(year, week int) int {
 	day4 := int32(date2jC(year, 1, 4))
-	day0 := int32(j2day(int(day4 - 1)))
+	day0 := int32(julianDow(int(day4 - 1)))
 	return int((int32(week)-1)*7 + (day4 - day0))
 }
 
-// date2isoweek and date2isoyear are Postgres's, which also accept the
-// unnormalized fields of an interval.
-func date2isoweek(year, mon, mday int) int {
+// isoWeekOf and isoYearOf are date2isoweek and date2isoyear, which also
+// accept the unnormalized fields of an interval.
+func isoWeekOf(year, mon, mday int) int {
 	dayn := int32(date2jC(year, mon, mday))
 	day4 := int32(date2jC(year, 1, 4))
-	day0 := int32(j2day(int(day4 - 1)))
+	day0 := int32(julianDow(int(day4 - 1)))
 	if dayn < day4-day0 {
 		day4 = int32(date2jC(int(int32(year)-1), 1, 4))
-		day0 = int32(j2day(int(day4 - 1)))
+		day0 = int32(julianDow(int(day4 - 1)))
 	}
 	result := (dayn-(day4-day0))/7 + 1
 	if result >= 52 {
 		day4 = int32(date2jC(int(int32(year)+1), 1, 4))
-		day0 = int32(j2day(int(day4 - 1)))
+		day0 = int32(julianDow(int(day4 - 1)))
 		if dayn >= day4-day0 {
 			result = (dayn-(day4-day0))/7 + 1
 		}
@@ -746,20 +751,20 @@ func date2isoweek(year, mon, mday int) int {
 	return int(result)
 }
 
-func date2isoyear(year, mon, mday int) int {
+func isoYearOf(year, mon, mday int) int {
 	y := int32(year)
 	dayn := int32(date2jC(year, mon, mday))
 	day4 := int32(date2jC(year, 1, 4))
-	day0 := int32(j2day(int(day4 - 1)))
+	day0 := int32(julianDow(int(day4 - 1)))
 	if dayn < day4-day0 {
 		day4 = int32(date2jC(int(y-1), 1, 4))
-		day0 = int32(j2day(int(day4 - 1)))
+		day0 = int32(julianDow(int(day4 - 1)))
 		y--
 	}
 	result := (dayn-(day4-day0))/7 + 1
 	if result >= 52 {
 		day4 = int32(date2jC(int(y+1), 1, 4))
-		day0 = int32(j2day(int(day4 - 1)))
+		day0 = int32(julianDow(int(day4 - 1)))
 		if dayn >= day4-day0 {
 			y++
 		}
@@ -767,8 +772,8 @@ func date2isoyear(year, mon, mday int) int {
 	return int(y)
 }
 
-func date2isoyearday(year, mon, mday int) int {
-	return int(int32(date2jC(year, mon, mday)) - int32(isoweek2j(date2isoyear(year, mon, mday), 1)) + 1)
+func isoYearDayOf(year, mon, mday int) int {
+	return int(int32(date2jC(year, mon, mday)) - int32(isoWeekStartJ(isoYearOf(year, mon, mday), 1)) + 1)
 }
 
 // w32 wraps x to C's 32-bit int, as Postgres (built with -fwrapv)
@@ -939,7 +944,7 @@ func dchToChar(nodes []fmtNode, interval bool, tm *toCharTM) ([]byte, error) {
 		case dchDDD, dchIDDD:
 			v := tm.yday
 			if n.key.id == dchIDDD {
-				v = date2isoyearday(tm.year, tm.mon, tm.mday)
+				v = isoYearDayOf(tm.year, tm.mon, tm.mday)
 			}
 			s = appendCInt(s, int64(v), width(3, true))
 		case dchDD:
@@ -961,7 +966,7 @@ func dchToChar(nodes []fmtNode, interval bool, tm *toCharTM) ([]byte, error) {
 		case dchWW:
 			s = appendCInt(s, int64((tm.yday-1)/7+1), width(2, true))
 		case dchIW:
-			s = appendCInt(s, int64(date2isoweek(tm.year, tm.mon, tm.mday)), width(2, true))
+			s = appendCInt(s, int64(isoWeekOf(tm.year, tm.mon, tm.mday)), width(2, true))
 		case dchQ:
 			if tm.mon == 0 {
 				continue
@@ -993,7 +998,7 @@ func dchToChar(nodes []fmtNode, interval bool, tm *toCharTM) ([]byte, error) {
 			w, id := 4, n.key.id
 			switch id {
 			case dchIYYY, dchIYY, dchIY, dchI:
-				y = adjustYear(date2isoyear(tm.year, tm.mon, tm.mday), interval)
+				y = adjustYear(isoYearOf(tm.year, tm.mon, tm.mday), interval)
 			}
 			switch id {
 			case dchYYY, dchIYY:
@@ -1783,11 +1788,7 @@ func toCharNumber(_ *Context, a []storage.Value) (storage.Value, error) {
 			} else if d.is(numFMulti) {
 				d.pre += d.multi
 			}
-			r, err := numRoundMode(val, int64(d.post), apd.RoundHalfUp)
-			if err != nil {
-				return storage.Value{}, err
-			}
-			numstr, outPreSpaces = layoutDigits(d, splitSign(string(appendNumeric(nil, r.AsNumeric()))))
+			numstr, outPreSpaces = layoutDigits(d, splitSign(roundNumericText(val, d.post)))
 		}
 	default:
 		return storage.Value{}, pgerr.New(pgerr.UndefinedFunction, "function to_char(%s, text) does not exist", v.Type())
@@ -1797,6 +1798,25 @@ func toCharNumber(_ *Context, a []storage.Value) (storage.Value, error) {
 		return storage.Value{}, err
 	}
 	return storage.Text(cString(out)), nil
+}
+
+// roundNumericText is numeric_out(numeric_round(d, scale)): scale
+// digits after the point (at most 16383, NUMERIC_DSCALE_MAX), half away
+// from zero, no -0.
+func roundNumericText(d *apd.Decimal, scale int) string {
+	if isNaN(d) || isInf(d) {
+		return string(appendNumeric(nil, d))
+	}
+	scale = min(scale, 16383)
+	r := new(apd.Decimal)
+	c := numCtx(uint32(max(intDigits(d)+int64(scale)+2, 1)))
+	if _, err := c.Quantize(r, d, int32(-scale)); err != nil {
+		return string(appendNumeric(nil, d))
+	}
+	if r.IsZero() {
+		r.Negative = false
+	}
+	return r.Text('f')
 }
 
 // cFloatE is sprintf("%+.*e") with the plus sign swapped for a space.
@@ -2389,7 +2409,7 @@ func doToTimestamp(s, tmpl string) (parsedTM, error) {
 	}
 	if tmfc.ww != 0 {
 		if tmfc.mode == modeISOWeek {
-			jd := isoweek2j(tm.year, tmfc.ww)
+			jd := isoWeekStartJ(tm.year, tmfc.ww)
 			if tmfc.d != 0 {
 				if tmfc.d > 1 {
 					jd = w32(jd + tmfc.d - 2)
@@ -2419,7 +2439,7 @@ func doToTimestamp(s, tmpl string) (parsedTM, error) {
 			return tm, errDTFormat("cannot calculate day of year without year information")
 		}
 		if tmfc.mode == modeISOWeek {
-			j0 := w32(isoweek2j(tm.year, 1) - 1)
+			j0 := w32(isoWeekStartJ(tm.year, 1) - 1)
 			tm.year, tm.mon, tm.mday = j2dateC(w32(j0 + tmfc.ddd))
 			fmask |= fmDate
 		} else {

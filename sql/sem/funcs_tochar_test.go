@@ -1,6 +1,9 @@
 package sem
 
 import (
+	"crypto/md5"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/persiandb/persiandb/sql/pgerr"
@@ -987,6 +990,26 @@ var toTimestampCases = []fmtCase{
 	{"to_timestamp", []arg{{tText, "Tue 2024-03-05"}, {tText, "Dy YYYY-MM-DD"}}, "UTC", "2024-03-05 00:00:00+00", "", ""},
 	{"to_timestamp", []arg{{tText, "2024-03-05 86399"}, {tText, "YYYY-MM-DD SSSS"}}, "UTC", "2024-03-05 23:59:59+00", "", ""},
 	{"to_timestamp", []arg{{tText, "2024Q1"}, {tText, "YYYY\"Q\"Q"}}, "UTC", "2024-01-01 00:00:00+00", "", ""},
+	{"to_timestamp", []arg{{tText, "20 3 2,144 512504494 "}, {tText, "DD W Y,YYY WWéJ "}}, "UTC", "2144-01-15 00:00:00+00", "", ""},
+	{"to_timestamp", []arg{{tText, "2024-03-05 12:00:00.99999999"}, {tText, "YYYY-MM-DD HH24:MI:SS.FMMS"}}, "UTC", "", "22008", "date/time field value out of range: \"2024-03-05 12:00:00.99999999\""},
+	{"to_timestamp", []arg{{tText, "-5"}, {tText, "J"}}, "UTC", "", "22008", "timestamp out of range"},
+	{"to_timestamp", []arg{{tText, "99 2024"}, {tText, "CC YY"}}, "UTC", "9824-01-01 00:00:00+00", "", ""},
+	{"to_timestamp", []arg{{tText, "-20 05"}, {tText, "CC YY"}}, "UTC", "1905-01-01 00:00:00+00 BC", "", ""},
+	{"to_timestamp", []arg{{tText, "21 BC 05"}, {tText, "CC BC YY"}}, "UTC", "2005-01-01 00:00:00+00 BC", "", ""},
+	{"to_timestamp", []arg{{tText, "2024 1 1"}, {tText, "IYYY IW ID"}}, "UTC", "2024-01-01 00:00:00+00", "", ""},
+	{"to_timestamp", []arg{{tText, "2024 1 7"}, {tText, "IYYY IW ID"}}, "UTC", "2024-01-07 00:00:00+00", "", ""},
+	{"to_timestamp", []arg{{tText, "2024 366"}, {tText, "IYYY IDDD"}}, "UTC", "2024-12-31 00:00:00+00", "", ""},
+	{"to_timestamp", []arg{{tText, "2023 366"}, {tText, "YYYY DDD"}}, "UTC", "", "22008", "date/time field value out of range: \"2023 366\""},
+	{"to_timestamp", []arg{{tText, "2023 367"}, {tText, "YYYY DDD"}}, "UTC", "", "22008", "date/time field value out of range: \"2023 367\""},
+	{"to_timestamp", []arg{{tText, "12:30:45"}, {tText, "HH12:MI:SS"}}, "UTC", "0001-01-01 00:30:45+00 BC", "", ""},
+	{"to_timestamp", []arg{{tText, "2024-03-05T14:07"}, {tText, "YYYY-MM-DD\"T\"HH24:MI"}}, "UTC", "2024-03-05 14:07:00+00", "", ""},
+	{"to_timestamp", []arg{{tText, "Tue, 05 Mar 2024"}, {tText, "Dy, DD Mon YYYY"}}, "UTC", "2024-03-05 00:00:00+00", "", ""},
+	{"to_timestamp", []arg{{tText, "5th March"}, {tText, "FMDDth Month"}}, "UTC", "0001-03-05 00:00:00+00 BC", "", ""},
+	{"to_timestamp", []arg{{tText, "2024 03 05 14"}, {tText, "YYYY MM DD HH"}}, "UTC", "", "22007", "hour \"14\" is invalid for the 12-hour clock"},
+	{"to_timestamp", []arg{{tText, "2024 feb 5"}, {tText, "YYYY MONTH DD"}}, "UTC", "", "22007", "invalid value \"feb\" for \"MONTH\""},
+	{"to_timestamp", []arg{{tText, "x2024"}, {tText, "YYYY"}}, "UTC", "", "22007", "invalid value \"x202\" for \"YYYY\""},
+	{"to_timestamp", []arg{{tText, "2024-03-05 14:07:09 -03:30"}, {tText, "YYYY-MM-DD HH24:MI:SS TZH:TZM"}}, "UTC", "2024-03-05 17:37:09+00", "", ""},
+	{"to_timestamp", []arg{{tText, "2024-03-05 14:07:09-03"}, {tText, "YYYY-MM-DD HH24:MI:SSTZH"}}, "UTC", "2024-03-05 17:07:09+00", "", ""},
 	{"to_timestamp", []arg{{tText, "2024-03-10 02:30"}, {tText, "YYYY-MM-DD HH24:MI"}}, "America/New_York", "2024-03-10 03:30:00-04", "", ""},
 	{"to_timestamp", []arg{{tText, "2024-11-03 01:30"}, {tText, "YYYY-MM-DD HH24:MI"}}, "America/New_York", "2024-11-03 01:30:00-05", "", ""},
 	{"to_timestamp", []arg{{tText, "2024-03-05 14:07:09.987654"}, {tText, "YYYY-MM-DD HH24:MI:SS.FF2"}}, "Asia/Kolkata", "2024-03-05 14:07:09.99+05:30", "", ""},
@@ -1043,5 +1066,28 @@ func BenchmarkToChar(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestToCharLongTemplates checks templates longer than the numeric display
+// scale; md5 and length of the results were recorded on PostgreSQL 15.18.
+func TestToCharLongTemplates(t *testing.T) {
+	for _, c := range []struct {
+		v, tmpl string
+		md5     string
+		length  int
+	}{
+		{"1.5", "9." + strings.Repeat("9", 1500), "2645984b68b95d598ad2be3f52399a8b", 1503},
+		{"-0.0000001", "FM9." + strings.Repeat("0", 2100), "9754cd92046f9d2693148494fbbff385", 2102},
+	} {
+		v, _ := ParseText(nil, c.v, storage.TypeNumeric)
+		r, err := toCharNumber(nil, []storage.Value{v, storage.Text(c.tmpl)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := r.AsString()
+		if sum := fmt.Sprintf("%x", md5.Sum([]byte(s))); sum != c.md5 || len(s) != c.length {
+			t.Errorf("to_char(%s, %d-byte template): got md5 %s length %d, want %s %d", c.v, len(c.tmpl), sum, len(s), c.md5, c.length)
+		}
 	}
 }

@@ -69,10 +69,10 @@ define with-postgres
 	@test -x $(PG_BIN)/initdb || { apt-get update && apt-get install -y postgresql; }
 	@set -e; dir=$$(mktemp -d /tmp/slt-pg.XXXXXX); chmod 755 $$dir; \
 	if [ "$$(id -u)" = 0 ]; then id pgslt >/dev/null 2>&1 || useradd -m pgslt; chown pgslt $$dir; as="su pgslt -c"; else as="sh -c"; fi; \
-	$$as "$(PG_BIN)/initdb -D $$dir/data -U slt --auth=trust -E UTF8 --locale=C >$$dir/initdb.log"; \
-	$$as "$(PG_BIN)/pg_ctl -D $$dir/data -l $$dir/server.log -w -o '-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c listen_addresses=127.0.0.1 -p $(SLT_PORT) -k $$dir' start >/dev/null"; \
+	$$as "cd / && $(PG_BIN)/initdb -D $$dir/data -U slt --auth=trust -E UTF8 --locale=C >$$dir/initdb.log"; \
+	$$as "cd / && $(PG_BIN)/pg_ctl -D $$dir/data -l $$dir/server.log -w -o '-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c listen_addresses=127.0.0.1 -p $(SLT_PORT) -k $$dir' start >/dev/null"; \
 	rc=0; { $(1); } || rc=$$?; \
-	$$as "$(PG_BIN)/pg_ctl -D $$dir/data -m fast -w stop >/dev/null"; rm -rf $$dir; exit $$rc
+	$$as "cd / && $(PG_BIN)/pg_ctl -D $$dir/data -m fast -w stop >/dev/null"; rm -rf $$dir; exit $$rc
 endef
 
 PG_DSN := postgres://slt@127.0.0.1:$(SLT_PORT)/postgres

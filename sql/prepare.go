@@ -129,7 +129,7 @@ func (s *Session) ExecPrepared(ctx context.Context, p *Prepared, params []storag
 			if err != nil {
 				return nil, err
 			}
-			return &Result{Columns: p.query.Columns, Rows: rows, Tag: "SELECT " + itoa(len(rows))}, nil
+			return &Result{Columns: p.query.Columns, Rows: rows, Tag: selectTag(len(rows))}, nil
 		})
 	default:
 		r, err = s.inTxn(func(tx *txn.Txn) (*Result, error) {
@@ -207,3 +207,19 @@ func (s *Session) deallocate(st *dialect.Stmt) (*Result, error) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// smallSelectTags spares the common tags an allocation per execution.
+var smallSelectTags = func() [64]string {
+	var t [64]string
+	for i := range t {
+		t[i] = "SELECT " + strconv.Itoa(i)
+	}
+	return t
+}()
+
+func selectTag(n int) string {
+	if n < len(smallSelectTags) {
+		return smallSelectTags[n]
+	}
+	return "SELECT " + strconv.Itoa(n)
+}

@@ -2,7 +2,6 @@ package sql
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/persiandb/persiandb/sql/exec"
 	"github.com/persiandb/persiandb/sql/plan"
@@ -21,7 +20,7 @@ func (s *Session) query(ctx context.Context, tx *txn.Txn, n ast.ResultSetNode, p
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Columns: q.Columns, Rows: rows, Tag: "SELECT " + strconv.Itoa(len(rows))}, nil
+	return &Result{Columns: q.Columns, Rows: rows, Tag: selectTag(len(rows))}, nil
 }
 
 // execContext returns the session's execution context for a statement;

@@ -34,57 +34,24 @@ func (s *Session) update(ctx context.Context, tx *txn.Txn, st *dialect.Stmt, n *
 	newRow, checks := r.compile(d.New), r.compile(d.CheckExprs)
 	ret := r.returning(d.Returning)
 	ncols := len(t.Columns)
-	var done map[string]bool // target rows already written, by key (joins only)
-	if d.Joined {
-		done = map[string]bool{}
-	}
-	count := 0
-	err = drain(it, func(row []storage.Value) error {
-		old := row[:ncols]
-		key := w.keyOf(old)
-		if done != nil && done[string(key)] {
-			return nil // a later join row of a row written: the first one wins
+	var nr []storage.Value // the new row of the last write
+	write := func(row []storage.Value, key, expected []byte) (outcome, []byte, error) {
+		var err error
+		if nr, err = newRow.eval(row); err != nil {
+			return 0, nil, err
 		}
-		expected, err := w.encode(old)
-		if err != nil {
+		if err := w.checkWith(checks, nr); err != nil {
+			return 0, nil, err
+		}
+		return w.replace(ctx, key, expected, nr)
+	}
+	after := func(row []storage.Value) error {
+		if err := r.afterUpdate(w, row[:ncols], nr); err != nil {
 			return err
 		}
-		for {
-			nr, err := newRow.eval(row)
-			if err != nil {
-				return err
-			}
-			if err := w.checkWith(checks, nr); err != nil {
-				return err
-			}
-			o, cur, err := w.replace(ctx, key, expected, nr)
-			if err != nil {
-				return err
-			}
-			switch o {
-			case gone:
-				return nil
-			case changed:
-				// READ COMMITTED: re-evaluate on the newest version.
-				if err := w.decode(cur, old); err != nil {
-					return err
-				}
-				expected = cur
-				if ok, err := isTrue(pred, row); err != nil || !ok {
-					return err
-				}
-				continue
-			}
-			if done != nil {
-				done[string(key)] = true
-			}
-			count++
-			if err := r.afterUpdate(w, old, nr); err != nil {
-				return err
-			}
-			return ret.add(append(nr, row[ncols:]...))
-		}
-	})
+		return ret.add(append(nr, row[ncols:]...))
+	}
+	count, err := r.eachTarget(it, w, pred, d.Joined, ncols, write, after)
 	if err != nil {
 		return nil, err
 	}
@@ -116,23 +83,51 @@ func (s *Session) delete(ctx context.Context, tx *txn.Txn, st *dialect.Stmt, n *
 	}
 	ret := r.returning(d.Returning)
 	ncols := len(t.Columns)
-	var done map[string]bool
-	if d.Joined {
+	write := func(row []storage.Value, key, expected []byte) (outcome, []byte, error) {
+		return w.remove(ctx, key, expected)
+	}
+	after := func(row []storage.Value) error {
+		if err := r.afterDelete(w, row[:ncols]); err != nil {
+			return err
+		}
+		return ret.add(row)
+	}
+	count, err := r.eachTarget(it, w, pred, d.Joined, ncols, write, after)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.finish(); err != nil {
+		return nil, err
+	}
+	return ret.result("DELETE "+strconv.Itoa(count), d.Returning), nil
+}
+
+// eachTarget drives UPDATE and DELETE over the rows of it, whose first
+// ncols columns are the target row. With a join (FROM, USING) only a
+// target row's first join row counts. write applies the change to the
+// version the statement read (expected); if a concurrent commit changed
+// the row (READ COMMITTED), the newest version replaces the target
+// columns of row, the predicate is checked on it again and write runs
+// again. after runs once the change is made.
+func (r *dmlRun) eachTarget(it exec.Iterator, w *rowWriter, pred exec.Eval, joined bool, ncols int,
+	write func(row []storage.Value, key, expected []byte) (outcome, []byte, error), after func(row []storage.Value) error) (int, error) {
+	var done map[string]bool // target rows already written, by key
+	if joined {
 		done = map[string]bool{}
 	}
 	count := 0
-	err = drain(it, func(row []storage.Value) error {
+	err := drain(it, func(row []storage.Value) error {
 		old := row[:ncols]
 		key := w.keyOf(old)
 		if done != nil && done[string(key)] {
-			return nil
+			return nil // a later join row of a row written: the first one wins
 		}
 		expected, err := w.encode(old)
 		if err != nil {
 			return err
 		}
 		for {
-			o, cur, err := w.remove(ctx, key, expected)
+			o, cur, err := write(row, key, expected)
 			if err != nil {
 				return err
 			}
@@ -153,17 +148,8 @@ func (s *Session) delete(ctx context.Context, tx *txn.Txn, st *dialect.Stmt, n *
 				done[string(key)] = true
 			}
 			count++
-			if err := r.afterDelete(w, old); err != nil {
-				return err
-			}
-			return ret.add(row)
+			return after(row)
 		}
 	})
-	if err != nil {
-		return nil, err
-	}
-	if err := r.finish(); err != nil {
-		return nil, err
-	}
-	return ret.result("DELETE "+strconv.Itoa(count), d.Returning), nil
+	return count, err
 }

@@ -206,7 +206,6 @@ func (s *Session) deallocate(st *dialect.Stmt) (*Result, error) {
 	return &Result{Tag: "DEALLOCATE"}, nil
 }
 
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // smallSelectTags spares the common tags an allocation per execution.
 var smallSelectTags = func() [64]string {

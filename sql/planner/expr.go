@@ -308,25 +308,13 @@ func (p *Planner) arith(op sem.BinOp, l, r texpr) (texpr, error) {
 		// are what users mean by '1' + '2' no more than text is.
 		return texpr{}, pgerr.New(pgerr.UndefinedFunction, "operator is not unique: unknown %s unknown", op)
 	case l.open():
-		lt := r.t
-		if op == sem.OpConcat || !sem.IsNumericType(r.t.T) && r.t.T != storage.TypeInterval {
-			lt = otherOperandType(op, r.t)
-		}
-		e, err := p.coerce(l, lt, sem.CastImplicit)
-		if err != nil {
+		if l, err = p.typeOperand(op, l, r.t); err != nil {
 			return texpr{}, err
 		}
-		l = texpr{e: e, t: lt}
 	case r.open():
-		rt := l.t
-		if op == sem.OpConcat || !sem.IsNumericType(l.t.T) && l.t.T != storage.TypeInterval {
-			rt = otherOperandType(op, l.t)
-		}
-		e, err := p.coerce(r, rt, sem.CastImplicit)
-		if err != nil {
+		if r, err = p.typeOperand(op, r, l.t); err != nil {
 			return texpr{}, err
 		}
-		r = texpr{e: e, t: rt}
 	}
 	t, err := sem.BinaryType(op, l.t.T, r.t.T)
 	if err != nil {
@@ -344,6 +332,17 @@ func (p *Planner) arith(op sem.BinOp, l, r texpr) (texpr, error) {
 		}
 	}
 	return texpr{e: f, t: TypeOf(t)}, nil
+}
+
+// typeOperand types the open operand x of op next to one of type other:
+// the same type for numbers and intervals, else otherOperandType's.
+func (p *Planner) typeOperand(op sem.BinOp, x texpr, other Type) (texpr, error) {
+	t := other
+	if op == sem.OpConcat || !sem.IsNumericType(other.T) && other.T != storage.TypeInterval {
+		t = otherOperandType(op, other)
+	}
+	e, err := p.coerce(x, t, sem.CastImplicit)
+	return texpr{e: e, t: t}, err
 }
 
 // otherOperandType is the type an unknown operand takes next to a typed

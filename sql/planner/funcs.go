@@ -119,8 +119,11 @@ func (p *Planner) funcExpr(f *sem.Func, args []plan.Expr) texpr {
 			}
 		}
 	}
+	// The arguments were coerced to f's parameter types above and the
+	// executor applies strictness, so f.Fn runs directly: Call would copy
+	// the arguments for each row.
 	return texpr{e: plan.Func{Name: f.Name, Args: args, Strict: !f.NonStrict, Impl: func(a []storage.Value) (storage.Value, error) {
-		return f.Call(ctx, a)
+		return f.Fn(ctx, a)
 	}}, t: t}
 }
 

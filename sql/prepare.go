@@ -206,7 +206,6 @@ func (s *Session) deallocate(st *dialect.Stmt) (*Result, error) {
 	return &Result{Tag: "DEALLOCATE"}, nil
 }
 
-
 // smallSelectTags spares the common tags an allocation per execution.
 var smallSelectTags = func() [64]string {
 	var t [64]string

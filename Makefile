@@ -92,3 +92,43 @@ slt-baseline: ## re-measure testdata/slt-baseline.txt: SQLite's corpus on a thro
 		{ echo "# Records passed per file by PostgreSQL 15: path relative to the corpus root; passed; run."; \
 		  echo "# measured with: make slt-baseline. The corpus goal is at least this many per file."; \
 		  grep -v '^#' testdata/slt-baseline.txt.new; } > testdata/slt-baseline.txt && rm -f testdata/slt-baseline.txt.new)
+
+# Client interop: node-postgres, psycopg2 and pgjdbc each run a script from
+# testdata/interop/ (types, bound parameters, transactions, SQLSTATEs,
+# prepared statements, row counts); run.sh installs the clients it lacks.
+INTEROP_PORT ?= 54360
+INTEROP_RUN  ?= testdata/interop/run.sh
+INTEROP_SERVER ?= bin/persiandb
+
+.PHONY: interop
+interop: ## client interop (node-postgres, psycopg2, pgjdbc) against bin/persiandb serve on INTEROP_PORT
+	$(GO) build -o bin/persiandb ./cmd/persiandb
+	@probe() { bash -c ": </dev/tcp/127.0.0.1/$(INTEROP_PORT)" 2>/dev/null; }; \
+	if probe; then echo "interop: port $(INTEROP_PORT) is already in use; set INTEROP_PORT" >&2; exit 1; fi; \
+	dir=$$(mktemp -d /tmp/persiandb-interop.XXXXXX); mkdir $$dir/data; \
+	$(INTEROP_SERVER) serve --listen 127.0.0.1:$(INTEROP_PORT) --data-dir $$dir/data >$$dir/server.log 2>&1 & pid=$$!; \
+	stop() { kill $$pid 2>/dev/null; i=0; while kill -0 $$pid 2>/dev/null && [ $$i -lt 50 ]; do sleep 0.1; i=$$((i+1)); done; \
+		kill -9 $$pid 2>/dev/null; wait $$pid 2>/dev/null; }; \
+	trap 'stop; rm -rf $$dir; exit 130' INT TERM; \
+	up=; i=0; while [ $$i -lt 100 ] && kill -0 $$pid 2>/dev/null; do \
+		if probe; then up=1; break; fi; sleep 0.1; i=$$((i+1)); done; \
+	rc=1; if [ -n "$$up" ]; then \
+		PGHOST=127.0.0.1 PGPORT=$(INTEROP_PORT) PGUSER=postgres PGDATABASE=postgres bash $(INTEROP_RUN); rc=$$?; \
+	elif kill -0 $$pid 2>/dev/null; then echo "interop: persiandb serve did not accept connections on 127.0.0.1:$(INTEROP_PORT) within 10 s" >&2; \
+	else echo "interop: persiandb serve exited before accepting connections" >&2; fi; \
+	stop; [ $$rc -eq 0 ] || { echo "--- last lines of the server log:"; tail -n 30 $$dir/server.log; }; \
+	rm -rf $$dir; exit $$rc
+
+.PHONY: interop-postgres
+interop-postgres: ## the same interop scripts against a throwaway PostgreSQL (installs postgresql if missing)
+	$(call with-postgres,PGHOST=127.0.0.1 PGPORT=$(SLT_PORT) PGUSER=slt PGDATABASE=postgres bash $(INTEROP_RUN))
+
+# pgbench on PersianDB and on a throwaway PostgreSQL 15, side by side
+# (cmd/bench-pg: both servers on free loopback ports, stopped and removed
+# afterwards). Figures go in docs/benchmarks.md.
+BENCH_PG_FLAGS ?= -duration 30s -clients 8 -jobs 2 -scale 1
+
+.PHONY: bench-pg
+bench-pg: ## pgbench TPS and latency, PersianDB vs PostgreSQL 15 (BENCH_PG_FLAGS; installs postgresql if missing)
+	@test -x $(PG_BIN)/initdb || { apt-get update && apt-get install -y postgresql; }
+	$(GO) run ./cmd/bench-pg -pgbin $(PG_BIN) $(BENCH_PG_FLAGS)

@@ -26,9 +26,12 @@ func (s *Session) explain(ctx context.Context, tx *txn.Txn, st *dialect.Stmt, n 
 	if err != nil {
 		return nil, err
 	}
-	r := &Result{Columns: []planner.ResultColumn{{Name: "QUERY PLAN", Type: planner.TypeOf(storage.TypeText)}}, Tag: "EXPLAIN"}
+	r := &Result{Columns: explainColumns, Tag: "EXPLAIN"}
 	for _, line := range plan.Explain(q.Plan) {
 		r.Rows = append(r.Rows, []storage.Value{storage.Text(line)})
 	}
 	return r, nil
 }
+
+// explainColumns is EXPLAIN's row shape, known before it runs.
+var explainColumns = []planner.ResultColumn{{Name: "QUERY PLAN", Type: planner.TypeOf(storage.TypeText)}}

@@ -40,6 +40,12 @@ func (s *Session) Prepare(ctx context.Context, name, text string, given []planne
 		return nil, syntaxError(err)
 	}
 	p := &Prepared{Name: name, stmt: st}
+	if st.Kind == dialect.KindShow {
+		// Describe must report SHOW's row shape before it runs.
+		if r, err := s.show(st); err == nil {
+			p.Columns = r.Columns
+		}
+	}
 	if st.Kind != dialect.KindParsed {
 		p.params = make([]planner.Type, st.NumParams)
 		for i := range p.params {
@@ -68,6 +74,8 @@ func (s *Session) Prepare(ctx context.Context, name, text string, given []planne
 				return nil, err
 			}
 			p.query, p.version, p.Columns = q, s.e.version.Load(), q.Columns
+		} else if _, ok := p.node.(*ast.ExplainStmt); ok {
+			p.Columns = explainColumns
 		} else if cols, ok, err := s.planDML(p.node); ok {
 			if err != nil {
 				return nil, err

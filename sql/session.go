@@ -25,6 +25,10 @@ type Result struct {
 	Tag string
 	// Notices are warnings Postgres would send (NoticeResponse).
 	Notices []*pgerr.Error
+	// CopyIn is set when the statement is COPY FROM STDIN: the caller feeds it the client's data and ends it with Done or Fail before running anything else on the session.
+	CopyIn *CopyIn
+	// CopyOut is set for COPY TO STDOUT: the data to send, one CopyData message per element.
+	CopyOut *CopyOut
 }
 
 // Session is one client connection's state. It is not safe for
@@ -53,6 +57,12 @@ type Session struct {
 	opts    txn.TxnOptions
 	optsGen uint64
 	ectx    exec.Context
+	// implicit is set while the wire server runs a multi-statement query
+	// or an extended-protocol pipeline: its statements share one
+	// transaction (implicitTx once opened) until EndImplicit, as in
+	// Postgres.
+	implicit, implicitTx bool
+	backendPID           int32
 	// ddl is set while the running transaction has changed the catalog.
 	ddl bool
 }
@@ -62,6 +72,7 @@ type Session struct {
 func (e *Engine) NewSession(name string) *Session {
 	s := &Session{e: e, ts: e.m.NewSession(name), parser: dialect.NewParser(), settings: newSettings(), prepared: map[string]*Prepared{}}
 	s.sem.Loc = time.UTC
+	s.sem.Session = sessionInfo{s}
 	s.plan = planner.Planner{Cat: e.cat, Sem: &s.sem, ParseExpr: s.parseExpr, ParseStmt: s.parseStmt}
 	return s
 }
@@ -100,6 +111,7 @@ func (s *Session) parseExpr(text string) (ast.ExprNode, error) {
 
 // Close ends the session, rolling back an open transaction.
 func (s *Session) Close() {
+	s.implicit, s.implicitTx = false, false
 	if s.tx != nil {
 		s.tx.Rollback()
 		s.tx = nil
@@ -111,7 +123,7 @@ func (s *Session) Close() {
 // 'T' in a block, 'E' in a failed block.
 func (s *Session) Status() byte {
 	switch {
-	case s.tx == nil:
+	case s.tx == nil, s.implicitTx && !s.failed:
 		return 'I'
 	case s.failed:
 		return 'E'
@@ -121,7 +133,10 @@ func (s *Session) Status() byte {
 
 // Exec runs a query string of one or more statements, as the simple
 // query protocol does, and returns a result per statement run. It stops
-// at the first error, returning the results before it.
+// at the first error, returning the results before it, and after a COPY
+// FROM STDIN, whose Result (the last returned) has a CopyIn the caller
+// must finish with Done or Fail; the statements after the COPY are not
+// run.
 func (s *Session) Exec(ctx context.Context, query string) ([]*Result, error) {
 	parts, err := dialect.Split(query)
 	if err != nil {
@@ -134,6 +149,9 @@ func (s *Session) Exec(ctx context.Context, query string) ([]*Result, error) {
 			return out, err
 		}
 		out = append(out, r)
+		if r.CopyIn != nil {
+			break
+		}
 	}
 	return out, nil
 }

@@ -44,9 +44,9 @@ func newSettings() *settings {
 	add("default_transaction_isolation", "read committed", checkIsolation)
 	add("default_transaction_read_only", "off", checkBool)
 	add("transaction_read_only", "off", checkBool)
-	add("statement_timeout", "0", nil)
-	add("lock_timeout", "0", nil)
-	add("idle_in_transaction_session_timeout", "0", nil)
+	add("statement_timeout", "0", checkMillis("statement_timeout"))
+	add("lock_timeout", "0", checkMillis("lock_timeout"))
+	add("idle_in_transaction_session_timeout", "0", checkMillis("idle_in_transaction_session_timeout"))
 	add("extra_float_digits", "1", nil)
 	add("search_path", "\"$user\", public", nil)
 	add("synchronous_commit", "on", nil)
@@ -91,6 +91,16 @@ func (s *settings) set(name, value string) error {
 	s.changed = append(s.changed, name)
 	s.gen++
 	return nil
+}
+
+// force sets a value without its check, for parameters only the server
+// may change (is_superuser, session_authorization at start-up).
+func (s *settings) force(name, value string) {
+	if v, ok := s.vals[strings.ToLower(name)]; ok {
+		v.value = value
+		s.changed = append(s.changed, strings.ToLower(name))
+		s.gen++
+	}
 }
 
 func (s *settings) names() []string {

@@ -50,6 +50,8 @@ func (s *Session) execStmt(ctx context.Context, st *dialect.Stmt, params []stora
 			s.plan.Txn = tx
 			return s.truncate(ctx, tx, st)
 		})
+	case dialect.KindCreateRole, dialect.KindAlterRole, dialect.KindDropRole:
+		return s.inTxn(func(tx *txn.Txn) (*Result, error) { return s.roleStmt(ctx, tx, st) })
 	case dialect.KindParsed:
 		return s.execParsed(ctx, st, params)
 	case dialect.KindPrepare:
@@ -58,6 +60,8 @@ func (s *Session) execStmt(ctx context.Context, st *dialect.Stmt, params []stora
 		return s.executeStmt(ctx, st, params)
 	case dialect.KindDeallocate:
 		return s.deallocate(st)
+	case dialect.KindCopy:
+		return s.copyStmt(ctx, st)
 	case dialect.KindDiscard:
 		if st.Name == "all" || st.Name == "plans" {
 			clear(s.prepared)
@@ -80,6 +84,12 @@ func (s *Session) inTxn(f func(tx *txn.Txn) (*Result, error)) (*Result, error) {
 	}
 	if s.optsGen != s.settings.gen+1 {
 		s.opts, s.optsGen = s.txnOptions(dialect.TxnModes{}), s.settings.gen+1
+	}
+	if s.implicit {
+		// The first statement of an implicit block opens its transaction;
+		// the block's end commits or rolls it back (EndImplicit).
+		s.tx, s.implicitTx, s.failed = s.ts.Begin(s.opts), true, false
+		return f(s.tx)
 	}
 	tx := s.ts.Begin(s.opts)
 	defer s.endDDL()
@@ -124,6 +134,11 @@ func (s *Session) txnOptions(m dialect.TxnModes) txn.TxnOptions {
 
 func (s *Session) begin(st *dialect.Stmt) (*Result, error) {
 	r := &Result{Tag: "BEGIN"}
+	if s.implicitTx {
+		// BEGIN inside an implicit block makes the block explicit.
+		s.implicitTx, s.implicit = false, false
+		return r, nil
+	}
 	if s.tx != nil {
 		r.Notices = append(r.Notices, pgerr.New(pgerr.ActiveSQLTransaction, "there is already a transaction in progress").WithSeverity(pgerr.SeverityWarning))
 		return r, nil
@@ -138,7 +153,11 @@ func (s *Session) commit() (*Result, error) {
 		return &Result{Tag: "COMMIT", Notices: []*pgerr.Error{noTxnWarning()}}, nil
 	}
 	tx, failed := s.tx, s.failed
-	s.tx, s.failed = nil, false
+	r := &Result{Tag: "COMMIT"}
+	if s.implicitTx {
+		r.Notices = append(r.Notices, noTxnWarning())
+	}
+	s.tx, s.failed, s.implicitTx = nil, false, false
 	defer s.endDDL()
 	if failed {
 		tx.Rollback()
@@ -147,17 +166,21 @@ func (s *Session) commit() (*Result, error) {
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
-	return &Result{Tag: "COMMIT"}, nil
+	return r, nil
 }
 
 func (s *Session) rollback() (*Result, error) {
 	if s.tx == nil {
 		return &Result{Tag: "ROLLBACK", Notices: []*pgerr.Error{noTxnWarning()}}, nil
 	}
+	r := &Result{Tag: "ROLLBACK"}
+	if s.implicitTx {
+		r.Notices = append(r.Notices, noTxnWarning())
+	}
 	s.tx.Rollback()
-	s.tx, s.failed = nil, false
+	s.tx, s.failed, s.implicitTx = nil, false, false
 	s.endDDL()
-	return &Result{Tag: "ROLLBACK"}, nil
+	return r, nil
 }
 
 func noTxnWarning() *pgerr.Error {

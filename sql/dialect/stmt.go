@@ -28,11 +28,15 @@ const (
 	KindDeallocate             // DEALLOCATE [PREPARE] Name | ALL (Name "")
 	KindDiscard                // DISCARD Name (all, plans, sequences, temp)
 	KindTruncate               // TRUNCATE; Tables, RestartIdentity, Cascade
+	KindCreateRole             // CREATE ROLE / CREATE USER; Role
+	KindAlterRole              // ALTER ROLE / ALTER USER, incl. RENAME TO; Role
+	KindDropRole               // DROP ROLE / DROP USER; Role
 )
 
 var kindNames = [...]string{"Empty", "Parsed", "Begin", "Commit", "Rollback", "Savepoint",
 	"Release", "RollbackTo", "Set", "SetTxn", "Reset", "Show", "Checkpoint", "Vacuum",
-	"Analyze", "Copy", "Prepare", "Execute", "Deallocate", "Discard", "Truncate"}
+	"Analyze", "Copy", "Prepare", "Execute", "Deallocate", "Discard", "Truncate",
+	"CreateRole", "AlterRole", "DropRole"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -120,6 +124,7 @@ type Stmt struct {
 	Restart    bool         // TRUNCATE ... RESTART IDENTITY
 	Cascade    bool         // TRUNCATE ... CASCADE
 	Copy       *CopyStmt
+	Role       *RoleStmt
 	ParamTypes []TypeName // PREPARE name (types)
 	Body       *Stmt      // PREPARE ... AS body
 	Args       *Stmt      // EXECUTE name (args): "SELECT args", KindParsed

@@ -240,6 +240,11 @@ func utility(s *Stmt, toks []Token) (bool, error) {
 	case "copy":
 		s.Kind = KindCopy
 		err = c.copyStmt(s)
+	case "create", "alter", "drop":
+		if !isRoleStmt(c) {
+			return false, nil
+		}
+		err = c.roleStmt(s, first.Text)
 	default:
 		return false, nil
 	}

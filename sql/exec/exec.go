@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"context"
 	"io"
 	"time"
 
@@ -37,6 +38,10 @@ type Context struct {
 	// Sem is the value-semantics context (aggregate arithmetic, casts).
 	// Nil means one made from Now and Location.
 	Sem *sem.Context
+	// Ctx, when set, ends the statement early: a canceled or expired
+	// context makes the running plan fail with txn.ErrCanceled (57014).
+	// Long loops check it every interruptEvery steps.
+	Ctx context.Context
 
 	// outer is the stack of rows that enclosing queries are evaluating
 	// subqueries for, innermost last; plan.Outer{Depth: d} reads
@@ -49,6 +54,28 @@ type Context struct {
 	// scratch is a buffer for point reads; a session reusing its Context
 	// reuses it across statements.
 	scratch []byte
+}
+
+// interruptEvery is how many rows or steps run between checks of Ctx:
+// rare enough to cost nothing, often enough to stop within milliseconds.
+const interruptEvery = 1024
+
+// interrupted returns txn.ErrCanceled once Ctx is done.
+func (c *Context) interrupted() error {
+	if c.Ctx != nil && c.Ctx.Err() != nil {
+		return txn.ErrCanceled
+	}
+	return nil
+}
+
+// tick counts one step of a long loop and checks Ctx every
+// interruptEvery steps.
+func (c *Context) tick(n *int) error {
+	*n++
+	if *n%interruptEvery != 0 {
+		return nil
+	}
+	return c.interrupted()
 }
 
 // semCtx returns the value-semantics context of the statement.

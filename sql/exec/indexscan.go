@@ -75,5 +75,5 @@ func buildIndexScan(c *Context, n *plan.IndexScan) (Iterator, error) {
 		}
 		return batch, false, nil
 	}
-	return &spanIter{spans: spans, read: read}, nil
+	return &spanIter{spans: spans, read: read, c: c}, nil
 }

@@ -30,6 +30,8 @@ func hashKey(dst []byte, fns []evalFn, row Row) (key []byte, ok bool, err error)
 // Left rows stream. RIGHT and FULL joins remember which right rows matched
 // and emit the others, NULL-extended, after the left input ends.
 type joinIter struct {
+	c          *Context
+	steps      int // combinations tried, for cancellation checks
 	kind       plan.JoinKind
 	left       Iterator
 	leftKeys   []evalFn
@@ -62,7 +64,7 @@ func buildJoin(c *Context, kind plan.JoinKind, ln, rn plan.Node, lk, rk []plan.E
 	if err != nil {
 		return nil, err
 	}
-	j := &joinIter{kind: kind, nLeft: len(ln.Columns()), nRight: len(rn.Columns())}
+	j := &joinIter{c: c, kind: kind, nLeft: len(ln.Columns()), nRight: len(rn.Columns())}
 	rightKeys := compileAll(c, rk)
 	hashed := len(lk) > 0
 	if hashed {
@@ -129,6 +131,9 @@ func (j *joinIter) Next() (Row, error) {
 		for j.ci < len(j.cands) {
 			ri := j.cands[j.ci]
 			j.ci++
+			if err := j.c.tick(&j.steps); err != nil {
+				return nil, err
+			}
 			row := j.combine(j.cur, j.right[ri])
 			if j.cond != nil {
 				v, err := j.cond(row)

@@ -28,12 +28,16 @@ type spanIter struct {
 	read  func(sp *keySpan, batch []Row) (out []Row, done bool, err error)
 	batch []Row
 	i     int
+	c     *Context // checked for cancellation per batch
 }
 
 func (s *spanIter) Next() (Row, error) {
 	for s.i >= len(s.batch) {
 		if len(s.spans) == 0 {
 			return nil, io.EOF
+		}
+		if err := s.c.interrupted(); err != nil {
+			return nil, err
 		}
 		batch, done, err := s.read(&s.spans[0], s.batch[:0])
 		s.batch, s.i = batch, 0
@@ -79,7 +83,7 @@ func buildScan(c *Context, n *plan.Scan) (Iterator, error) {
 			}
 			return append(batch, row), true, nil
 		}
-		return &spanIter{spans: keys, read: read}, nil
+		return &spanIter{spans: keys, read: read, c: c}, nil
 	}
 	spans, err := encodeSpans(c, n.Table, n.Table.PrimaryKey, n.Spans, n.Reverse)
 	if err != nil {
@@ -111,7 +115,7 @@ func buildScan(c *Context, n *plan.Scan) (Iterator, error) {
 		}
 		return batch, false, nil
 	}
-	return &spanIter{spans: spans, read: read}, nil
+	return &spanIter{spans: spans, read: read, c: c}, nil
 }
 
 // encodeSpans evaluates spans over the key columns of ix and encodes them

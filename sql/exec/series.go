@@ -13,6 +13,8 @@ import (
 // timestamps (with an interval step) share one loop and its overflow
 // checks.
 type seriesIter struct {
+	c          *Context
+	steps      int
 	ctx        *sem.Context
 	cur, stop  storage.Value
 	step       storage.Value
@@ -33,7 +35,7 @@ func buildSeries(c *Context, n *plan.Series) (Iterator, error) {
 		}
 		vals[i] = v
 	}
-	it := &seriesIter{ctx: c.semCtx(), cur: vals[0], stop: vals[1], step: vals[2], row: make(Row, 1)}
+	it := &seriesIter{c: c, ctx: c.semCtx(), cur: vals[0], stop: vals[1], step: vals[2], row: make(Row, 1)}
 	if it.cur.IsNull() || it.stop.IsNull() || n.Step != nil && it.step.IsNull() {
 		it.done = true
 		return it, nil
@@ -70,6 +72,9 @@ func oneOf(t storage.Type) storage.Value {
 func (s *seriesIter) Next() (Row, error) {
 	if s.done {
 		return nil, io.EOF
+	}
+	if err := s.c.tick(&s.steps); err != nil {
+		return nil, err
 	}
 	d, err := sem.CompareValues(s.ctx, s.cur, s.stop)
 	if err != nil {

@@ -13,6 +13,25 @@ type Context struct {
 	// 'now', 'today' and friends return. Zero means time.Now() at each use,
 	// which is only right for tests and one-statement transactions.
 	Now time.Time
+	// Session gives session functions (current_setting, current_user,
+	// pg_sleep) the session's state; nil outside a session.
+	Session SessionInfo
+}
+
+// SessionInfo is what session functions read and change.
+type SessionInfo interface {
+	// Setting returns a run-time parameter's value; ok is false for an
+	// unknown parameter when missingOK.
+	Setting(name string, missingOK bool) (v string, ok bool, err error)
+	// SetSetting sets a parameter as SET (or SET LOCAL) does and returns
+	// its new value.
+	SetSetting(name, value string, local bool) (string, error)
+	// User is the session's role.
+	User() string
+	// BackendPID is the wire connection's process id (0 if none).
+	BackendPID() int32
+	// Sleep waits, ending early with 57014 when the statement is canceled.
+	Sleep(d time.Duration) error
 }
 
 func (c *Context) loc() *time.Location {

@@ -1,0 +1,3 @@
+-- psql: -c "CREATE TABLE command_t (a int, b text); INSERT INTO command_t VALUES (1, 'x'), (2, 'y')"
+-- psql: -c "SELECT * FROM command_t ORDER BY a; SELECT count(*) AS n FROM command_t; UPDATE command_t SET b = 'z' WHERE a = 2"
+-- psql: -c "SELECT 1 AS one; SELECT 2 AS two" -c "\echo between" -c "DROP TABLE command_t"

@@ -1,0 +1,15 @@
+-- NOTICE messages: IF EXISTS and IF NOT EXISTS that skip.
+DROP TABLE IF EXISTS nosuch;
+DROP VIEW IF EXISTS nosuch_v;
+DROP INDEX IF EXISTS nosuch_i;
+DROP SEQUENCE IF EXISTS nosuch_s;
+CREATE TABLE notice_t (id int PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS notice_t (id int PRIMARY KEY);
+CREATE INDEX notice_i ON notice_t (id);
+CREATE INDEX IF NOT EXISTS notice_i ON notice_t (id);
+CREATE SEQUENCE notice_s;
+CREATE SEQUENCE IF NOT EXISTS notice_s;
+ALTER TABLE notice_t ADD COLUMN IF NOT EXISTS id int;
+ALTER TABLE notice_t DROP COLUMN IF EXISTS nosuch_c;
+DROP SEQUENCE notice_s;
+DROP TABLE IF EXISTS notice_t, nosuch;

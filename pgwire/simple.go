@@ -1,0 +1,80 @@
+package pgwire
+
+import (
+	"github.com/jackc/pgx/v5/pgproto3"
+	"github.com/persiandb/persiandb/sql"
+)
+
+// simpleQuery runs a Query message: every statement in turn, each with
+// its own results, stopping at the first error. Several statements share
+// one implicit transaction, as in Postgres.
+func (c *conn) simpleQuery(q string) error {
+	parts, err := sql.Split(q)
+	if err != nil {
+		if err := c.sendError(nil, err); err != nil {
+			return err
+		}
+		return c.readyForQuery()
+	}
+	if len(parts) == 0 {
+		c.be.Send(&pgproto3.EmptyQueryResponse{})
+		return c.readyForQuery()
+	}
+	multi := len(parts) > 1
+	if multi {
+		c.sess.BeginImplicit()
+	}
+	ok := true
+	for _, part := range parts {
+		ctx, done := c.statementContext()
+		r, err := c.sess.ExecOne(ctx, part)
+		if err == nil && r.CopyIn != nil {
+			r, err = c.copyIn(ctx, r.CopyIn)
+		}
+		done()
+		if err != nil {
+			ok = false
+			if err := c.sendError(ctx, err); err != nil {
+				if multi {
+					_ = c.sess.EndImplicit(false)
+				}
+				return err
+			}
+			break
+		}
+		c.sendResult(r, nil, true)
+	}
+	if multi {
+		if err := c.sess.EndImplicit(ok); err != nil {
+			if err := c.sendError(nil, err); err != nil {
+				return err
+			}
+		}
+	}
+	return c.readyForQuery()
+}
+
+// sendResult sends a finished statement's notices, rows and command tag.
+// formats are the result format codes (nil: all text); describe sends the
+// RowDescription first (simple query).
+func (c *conn) sendResult(r *sql.Result, formats []int16, describe bool) {
+	c.sendNotices(r)
+	if r.CopyOut != nil {
+		c.copyOut(r.CopyOut)
+	} else if r.Columns != nil {
+		if describe {
+			c.be.Send(c.rowDescription(r.Columns, formats))
+		}
+		for i, row := range r.Rows {
+			c.sendRow(r.Columns, row, formats)
+			if i%flushEvery == flushEvery-1 {
+				_ = c.be.Flush()
+			}
+		}
+	}
+	if r.Tag == "" && r.Columns == nil && r.CopyOut == nil {
+		c.be.Send(&pgproto3.EmptyQueryResponse{})
+		return
+	}
+	c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(r.Tag)})
+}

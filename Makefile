@@ -22,6 +22,7 @@ SLT_ORACLE_FILES ?= $(SLT)/select1.test $(SLT)/select2.test $(SLT)/select3.test 
 SLT_FLAGS ?= -max-failures 3 -parallel 4
 PG_BIN    ?= /usr/lib/postgresql/15/bin
 SLT_PORT  ?= 54347
+RUN_FLAGS ?=
 
 .DEFAULT_GOAL := help
 
@@ -34,9 +35,20 @@ build: ## compile every package and the persiandb binary into bin/
 	$(GO) build ./...
 	$(GO) build -o bin/persiandb ./cmd/persiandb
 
+.PHONY: run
+run: build ## build and start the server on 127.0.0.1:5432 with ./data (RUN_FLAGS adds flags)
+	bin/persiandb serve $(RUN_FLAGS)
+
 .PHONY: test
-test: ## run all tests (no external services needed)
+test: pg-tools ## run all tests (installs psql and pgbench if missing; no server needed)
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) $(PKGS)
+
+# psql and pgbench drive the server in pgwire/clitest. On Debian psql comes
+# with postgresql-client and pgbench with the server package.
+.PHONY: pg-tools
+pg-tools:
+	@command -v psql >/dev/null 2>&1 && pgbench --version >/dev/null 2>&1 || \
+		{ apt-get update && apt-get install -y postgresql-client postgresql; }
 
 .PHONY: race
 race: ## run storage, txn and cpr tests under the race detector (-short: long soak tests scale down)
@@ -85,6 +97,12 @@ slt-postgres: ## logic tests on a throwaway PostgreSQL, the oracle (installs pos
 slt-persiandb: ## SQLite's corpus (SLT=dir) on PersianDB: every file must pass as many records as PostgreSQL 15 does
 	$(GO) run ./cmd/sqllogictest -engine persiandb -label postgresql -max-failures 3 -parallel 2 \
 		-baseline testdata/slt-baseline.txt -root $(SLT) $(SLT)
+
+.PHONY: slt-wire
+slt-wire: ## part of SQLite's corpus (SLT=dir) over the PostgreSQL protocol (an in-process persiandb server per file)
+	$(GO) run ./cmd/sqllogictest -engine persiandb-wire -label postgresql -max-failures 3 \
+		-baseline testdata/slt-baseline.txt -root $(SLT) \
+		$(SLT)/select1.test $(SLT)/select2.test $(SLT)/select3.test $(SLT)/index/between/1/slt_good_0.test
 
 .PHONY: slt-baseline
 slt-baseline: ## re-measure testdata/slt-baseline.txt: SQLite's corpus on a throwaway PostgreSQL

@@ -2,6 +2,7 @@ package sql
 
 import (
 	"context"
+	"github.com/persiandb/persiandb/sql/planner"
 	"strconv"
 
 	"github.com/persiandb/persiandb/sql/dialect"
@@ -13,7 +14,7 @@ import (
 
 // insert runs INSERT [ON CONFLICT ...] [RETURNING ...].
 func (s *Session) insert(ctx context.Context, tx *txn.Txn, st *dialect.Stmt, n *ast.InsertStmt, params []storage.Value) (*Result, error) {
-	ins, err := s.plan.PlanInsert(n)
+	ins, err := cachedPlan(s, func() (*planner.Insert, error) { return s.plan.PlanInsert(n) })
 	if err != nil {
 		return nil, err
 	}

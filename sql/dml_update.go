@@ -2,6 +2,7 @@ package sql
 
 import (
 	"context"
+	"github.com/persiandb/persiandb/sql/planner"
 	"strconv"
 
 	"github.com/persiandb/persiandb/sql/dialect"
@@ -13,7 +14,7 @@ import (
 
 // update runs UPDATE t SET ... [FROM ...] [WHERE ...] [RETURNING ...].
 func (s *Session) update(ctx context.Context, tx *txn.Txn, st *dialect.Stmt, n *ast.UpdateStmt, params []storage.Value) (*Result, error) {
-	d, err := s.plan.PlanUpdate(n)
+	d, err := cachedPlan(s, func() (*planner.DML, error) { return s.plan.PlanUpdate(n) })
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +64,7 @@ func (s *Session) update(ctx context.Context, tx *txn.Txn, st *dialect.Stmt, n *
 
 // delete runs DELETE FROM t [USING ...] [WHERE ...] [RETURNING ...].
 func (s *Session) delete(ctx context.Context, tx *txn.Txn, st *dialect.Stmt, n *ast.DeleteStmt, params []storage.Value) (*Result, error) {
-	d, err := s.plan.PlanDelete(n)
+	d, err := cachedPlan(s, func() (*planner.DML, error) { return s.plan.PlanDelete(n) })
 	if err != nil {
 		return nil, err
 	}

@@ -27,6 +27,29 @@ type Prepared struct {
 
 	query   *planner.Query
 	version uint64 // catalog version query was planned at
+	// dml is an INSERT/UPDATE/DELETE's plan (*planner.Insert or
+	// *planner.DML), kept like query; dmlVersion is its catalog version.
+	dml        any
+	dmlVersion uint64
+}
+
+// cachedPlan returns the running prepared statement's DML plan if it is
+// still valid, or plans and keeps it: a prepared write (pgbench's UPDATE)
+// is then planned once, not per execution. Outside a prepared statement
+// it just plans.
+func cachedPlan[T any](s *Session, plan func() (T, error)) (T, error) {
+	p := s.running
+	v := s.e.version.Load()
+	if p != nil && p.dml != nil && p.dmlVersion == v {
+		if d, ok := p.dml.(T); ok {
+			return d, nil
+		}
+	}
+	d, err := plan()
+	if err == nil && p != nil {
+		p.dml, p.dmlVersion = d, v
+	}
+	return d, err
 }
 
 // ParamTypes are the types of $1..$n, given or inferred.
@@ -143,6 +166,8 @@ func (s *Session) ExecPrepared(ctx context.Context, p *Prepared, params []storag
 		r, err = s.inTxn(func(tx *txn.Txn) (*Result, error) {
 			s.plan.Txn = tx
 			s.plan.Begin(p.stmt, p.params)
+			s.running = p
+			defer func() { s.running = nil }()
 			return s.run(ctx, tx, p.stmt, p.node, params)
 		})
 	}

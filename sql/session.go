@@ -63,6 +63,9 @@ type Session struct {
 	// Postgres.
 	implicit, implicitTx bool
 	backendPID           int32
+	// running is the prepared statement being executed, whose DML plan
+	// may be reused (cachedPlan).
+	running *Prepared
 	// ddl is set while the running transaction has changed the catalog.
 	ddl bool
 }

@@ -35,6 +35,7 @@ type serveFlags struct {
 	logLevel       string
 	logFormat      string
 	grace          time.Duration
+	debugListen    string
 }
 
 func serve(args []string) int {
@@ -51,6 +52,7 @@ func serve(args []string) int {
 	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&f.logFormat, "log-format", "auto", "log format: auto (console on a terminal, JSON otherwise), console or json")
 	fs.DurationVar(&f.grace, "shutdown-grace", 10*time.Second, "on SIGINT/SIGTERM, how long running statements may finish before they are canceled")
+	fs.StringVar(&f.debugListen, "debug-listen", "", "address for Go's profiling endpoints (/debug/pprof); off when empty. Keep it on loopback")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -115,6 +117,11 @@ func run(f serveFlags, log zerolog.Logger) error {
 	}
 	cfg.Engine = eng
 	srv := pgwire.NewServer(cfg)
+	if f.debugListen != "" {
+		if err := serveDebug(f.debugListen, log); err != nil {
+			return err
+		}
+	}
 
 	log.Warn().Msg("checkpoints are not built yet: data lives in memory only and is lost when the server stops")
 	log.Info().Str("listen", ln.Addr().String()).Str("data_dir", f.dataDir).Bool("tls", cfg.TLS != nil).

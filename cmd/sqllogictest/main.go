@@ -30,7 +30,7 @@ func main() {
 
 func run() int {
 	var (
-		engine      = flag.String("engine", "postgres", "engine to test: postgres (the oracle) or persiandb")
+		engine      = flag.String("engine", "postgres", "engine to test: postgres (the oracle), persiandb (in process) or persiandb-wire (over the PostgreSQL protocol)")
 		dsn         = flag.String("dsn", os.Getenv("SLT_DSN"), "postgres: server URL; its user must be able to CREATE DATABASE (default $SLT_DSN)")
 		label       = flag.String("label", "postgresql", "comma-separated engine names that skipif/onlyif match")
 		verbose     = flag.Bool("v", false, "print every record's outcome")
@@ -56,9 +56,9 @@ func run() int {
 
 	switch *engine {
 	case "postgres":
-	case "persiandb":
+	case "persiandb", "persiandb-wire":
 	default:
-		fmt.Fprintf(os.Stderr, "sqllogictest: unknown engine %q (want postgres or persiandb)\n", *engine)
+		fmt.Fprintf(os.Stderr, "sqllogictest: unknown engine %q (want postgres, persiandb or persiandb-wire)\n", *engine)
 		return 2
 	}
 	files, err := logictest.CollectFiles(flag.Args())
@@ -83,6 +83,8 @@ func run() int {
 		open = pg.Open
 	case "persiandb":
 		open = logictest.OpenPersianDB
+	case "persiandb-wire":
+		open = logictest.OpenPersianDBWire
 	}
 
 	cfg := logictest.Config{

@@ -70,11 +70,7 @@ type pgEngine struct {
 }
 
 func (e *pgEngine) NewSession(ctx context.Context, name string) (Session, error) {
-	s := &pgSession{dsn: e.p.dsn, db: e.db, types: pgtype.NewMap()}
-	if err := s.connect(ctx); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return openPGSession(ctx, e.p.dsn, e.db)
 }
 
 // Close drops the database, forcing out any session left connected.
@@ -87,6 +83,17 @@ type pgSession struct {
 	dsn, db string
 	conn    *pgconn.PgConn
 	types   *pgtype.Map // OID -> type name
+}
+
+// openPGSession connects to database db of the server at dsn. Engines
+// other than the oracle (the wire engine in wire.go) use it too, so that
+// every server reached over pgx is compared in exactly the same way.
+func openPGSession(ctx context.Context, dsn, db string) (*pgSession, error) {
+	s := &pgSession{dsn: dsn, db: db, types: pgtype.NewMap()}
+	if err := s.connect(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 func (s *pgSession) connect(ctx context.Context) error {

@@ -30,6 +30,7 @@ type conn struct {
 	running  bool                    // a message is being processed
 	stop     context.CancelCauseFunc // ends the running statement
 	draining bool                    // shutdown asked: close when idle
+	ready    bool                    // start-up done: the message loop runs
 
 	stmts   map[string]*statement
 	portals map[string]*portal
@@ -39,6 +40,10 @@ type conn struct {
 	// pipeline is set while an extended-protocol pipeline has run a
 	// statement since the last Sync (its implicit block is open).
 	pipeline bool
+
+	// ctx is the statements' context while nothing has canceled it.
+	ctx    context.Context
+	cancel context.CancelCauseFunc
 
 	row  [][]byte // DataRow scratch
 	vbuf []byte   // encoded values of the current row
@@ -55,6 +60,10 @@ func (c *conn) serve() {
 		msg, err := c.be.Receive()
 		c.busy()
 		if err != nil {
+			if c.isDraining() {
+				c.sendFatal(fatalf(pgerr.AdminShutdown, "terminating connection due to administrator command"))
+				return
+			}
 			c.receiveError(err)
 			return
 		}
@@ -69,7 +78,7 @@ func (c *conn) serve() {
 func (c *conn) idle() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.running = false
+	c.running, c.ready = false, true
 	if c.draining {
 		c.sendFatal(fatalf(pgerr.AdminShutdown, "terminating connection due to administrator command"))
 		return false
@@ -166,8 +175,13 @@ func isNetError(err error) bool {
 
 // statementContext starts a statement: its context ends on cancel, on
 // statement_timeout or at shutdown. The returned func ends the statement.
+// The context is reused until something cancels it, so a statement costs
+// no allocation unless it has a timeout.
 func (c *conn) statementContext() (context.Context, func()) {
-	ctx, cancel := context.WithCancelCause(context.Background())
+	if c.ctx == nil || c.ctx.Err() != nil {
+		c.ctx, c.cancel = context.WithCancelCause(context.Background())
+	}
+	ctx, cancel := c.ctx, c.cancel
 	var timer *time.Timer
 	if d := c.sess.StatementTimeout(); d > 0 {
 		timer = time.AfterFunc(d, func() { cancel(errTimeout) })
@@ -175,15 +189,19 @@ func (c *conn) statementContext() (context.Context, func()) {
 	c.mu.Lock()
 	c.stop = cancel
 	c.mu.Unlock()
-	return ctx, func() {
-		if timer != nil {
-			timer.Stop()
-		}
-		c.mu.Lock()
-		c.stop = nil
-		c.mu.Unlock()
-		cancel(nil)
+	if timer == nil {
+		return ctx, c.endStatement
 	}
+	return ctx, func() {
+		timer.Stop()
+		c.endStatement()
+	}
+}
+
+func (c *conn) endStatement() {
+	c.mu.Lock()
+	c.stop = nil
+	c.mu.Unlock()
 }
 
 // cancelRunning ends the running statement, if any.
@@ -195,18 +213,23 @@ func (c *conn) cancelRunning(cause error) {
 	}
 }
 
-// shutdown closes the connection now if it is idle, or after the message
-// it is processing.
+// shutdown ends the connection now if it is idle or still starting, or
+// after the message it is processing. Only the connection's goroutine
+// writes to it: shutdown wakes a blocked read with a past deadline, and
+// the goroutine sends the 57P01 itself.
 func (c *conn) shutdown() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.draining = true
-	if !c.running {
-		// The loop is blocked reading: nothing else writes now.
-		c.be.Send(errorResponse(fatalf(pgerr.AdminShutdown, "terminating connection due to administrator command")))
-		_ = c.be.Flush()
-		c.nc.Close()
+	if !c.ready || !c.running {
+		_ = c.nc.SetReadDeadline(time.Now())
 	}
+}
+
+func (c *conn) isDraining() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.draining
 }
 
 // sendResultError reports a statement's error, naming the cancel cause.

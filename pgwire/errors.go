@@ -19,7 +19,7 @@ func errorResponse(err error) *pgproto3.ErrorResponse {
 	if sev == "" {
 		sev = pgerr.SeverityError
 	}
-	return &pgproto3.ErrorResponse{
+	r := &pgproto3.ErrorResponse{
 		Severity:            sev,
 		SeverityUnlocalized: sev,
 		Code:                string(e.Code),
@@ -32,7 +32,13 @@ func errorResponse(err error) *pgproto3.ErrorResponse {
 		ColumnName:          e.Column,
 		DataTypeName:        e.DataType,
 		ConstraintName:      e.Constraint,
+		Where:               e.Where,
 	}
+	if r.TableName != "" && r.SchemaName == "" {
+		// Every table lives in schema public.
+		r.SchemaName = "public"
+	}
+	return r
 }
 
 func noticeResponse(e *pgerr.Error) *pgproto3.NoticeResponse {

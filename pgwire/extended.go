@@ -2,6 +2,8 @@ package pgwire
 
 import (
 	"context"
+	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgproto3"
 	"github.com/persiandb/persiandb/sql"
@@ -165,7 +167,8 @@ func (c *conn) execute(m *pgproto3.Execute) error {
 	r := pt.result
 	if r.Columns != nil && r.CopyOut == nil {
 		rows := r.Rows[pt.sent:]
-		if m.MaxRows > 0 && uint32(len(rows)) > m.MaxRows {
+		limited := m.MaxRows > 0 && uint32(len(rows)) >= m.MaxRows
+		if limited {
 			rows = rows[:m.MaxRows]
 		}
 		for i, row := range rows {
@@ -175,8 +178,16 @@ func (c *conn) execute(m *pgproto3.Execute) error {
 			}
 		}
 		pt.sent += len(rows)
-		if pt.sent < len(r.Rows) {
+		if limited {
+			// Postgres suspends whenever the limit is reached, even on
+			// the last row; the next Execute then completes with 0.
 			c.be.Send(&pgproto3.PortalSuspended{})
+			return nil
+		}
+		if strings.HasPrefix(r.Tag, "SELECT ") {
+			// A fetch reports the rows of this Execute only.
+			c.be.Send(&pgproto3.CommandComplete{CommandTag: strconv.AppendInt([]byte("SELECT "), int64(len(rows)), 10)})
+			pt.result, pt.sent = &sql.Result{Tag: "SELECT 0", Columns: r.Columns}, 0
 			return nil
 		}
 	}
@@ -187,7 +198,7 @@ func (c *conn) execute(m *pgproto3.Execute) error {
 	c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(r.Tag)})
 	// A finished portal keeps only its tag: a repeated Execute gets the
 	// same completion without rows, and the rows can be collected.
-	pt.result = &sql.Result{Tag: r.Tag}
+	pt.result, pt.sent = &sql.Result{Tag: r.Tag}, 0
 	return nil
 }
 

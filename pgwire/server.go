@@ -40,9 +40,12 @@ type Server struct {
 	mu        sync.Mutex
 	listeners []net.Listener
 	conns     map[uint32]*conn // by backend process id
-	closing   bool
-	nextPID   uint32
-	wg        sync.WaitGroup
+	// starting are connections still in start-up (no session yet):
+	// shutdown closes them at once.
+	starting map[net.Conn]struct{}
+	closing  bool
+	nextPID  uint32
+	wg       sync.WaitGroup
 	// count of connections past start-up, for MaxConnections.
 	active atomic.Int32
 }
@@ -64,7 +67,7 @@ func NewServer(cfg Config) *Server {
 	if cfg.Database == "" {
 		cfg.Database = "postgres"
 	}
-	return &Server{cfg: cfg, conns: map[uint32]*conn{}, nextPID: 1000}
+	return &Server{cfg: cfg, conns: map[uint32]*conn{}, starting: map[net.Conn]struct{}{}, nextPID: 1000}
 }
 
 // ErrServerClosed is returned by Serve after Shutdown.
@@ -129,6 +132,22 @@ func (s *Server) register(c *conn) bool {
 	return true
 }
 
+// track notes a connection in start-up; it reports false (and closes
+// nothing) when the server is shutting down.
+func (s *Server) track(nc net.Conn, starting bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !starting {
+		delete(s.starting, nc)
+		return true
+	}
+	if s.closing {
+		return false
+	}
+	s.starting[nc] = struct{}{}
+	return true
+}
+
 func (s *Server) unregister(c *conn) {
 	s.mu.Lock()
 	delete(s.conns, c.pid)
@@ -156,6 +175,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.closing = true
 	for _, ln := range s.listeners {
 		ln.Close()
+	}
+	for nc := range s.starting {
+		nc.Close()
 	}
 	conns := make([]*conn, 0, len(s.conns))
 	for _, c := range s.conns {

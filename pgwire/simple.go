@@ -9,7 +9,7 @@ import (
 // its own results, stopping at the first error. Several statements share
 // one implicit transaction, as in Postgres.
 func (c *conn) simpleQuery(q string) error {
-	parts, err := sql.Split(q)
+	parts, err := sql.SplitWithOffsets(q)
 	if err != nil {
 		if err := c.sendError(nil, err); err != nil {
 			return err
@@ -22,17 +22,25 @@ func (c *conn) simpleQuery(q string) error {
 	}
 	multi := len(parts) > 1
 	if multi {
+		// Postgres parses the whole string before running any of it.
+		if err := c.sess.CheckSyntax(parts); err != nil {
+			if err := c.sendError(nil, err); err != nil {
+				return err
+			}
+			return c.readyForQuery()
+		}
 		c.sess.BeginImplicit()
 	}
 	ok := true
 	for _, part := range parts {
 		ctx, done := c.statementContext()
-		r, err := c.sess.ExecOne(ctx, part)
+		r, err := c.sess.ExecOne(ctx, part.Text)
 		if err == nil && r.CopyIn != nil {
 			r, err = c.copyIn(ctx, r.CopyIn)
 		}
 		done()
 		if err != nil {
+			err = sql.QueryPosition(err, part.Offset)
 			ok = false
 			if err := c.sendError(ctx, err); err != nil {
 				if multi {

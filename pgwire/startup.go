@@ -3,7 +3,9 @@ package pgwire
 import (
 	"crypto/tls"
 	"encoding/binary"
+	"fmt"
 	"net"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
@@ -19,9 +21,13 @@ const startupTimeout = time.Minute
 // serveConn runs one client connection from its first byte to its end.
 func (s *Server) serveConn(nc net.Conn) {
 	defer nc.Close()
+	defer s.recoverConn(nc)
 	if tc, ok := nc.(*net.TCPConn); ok {
 		_ = tc.SetNoDelay(true)
 		_ = tc.SetKeepAlive(true)
+	}
+	if !s.track(nc, true) {
+		return
 	}
 	log := s.cfg.Log.With().Str("remote", nc.RemoteAddr().String()).Logger()
 	_ = nc.SetDeadline(time.Now().Add(startupTimeout))
@@ -29,6 +35,7 @@ func (s *Server) serveConn(nc net.Conn) {
 	be.SetMaxBodyLen(s.cfg.MaxMessageSize)
 	c := &conn{srv: s, nc: nc, be: be, log: log, stmts: map[string]*statement{}, portals: map[string]*portal{}}
 	startup, ok := s.startup(c)
+	s.track(nc, false)
 	if !ok {
 		return
 	}
@@ -45,7 +52,9 @@ func (s *Server) serveConn(nc net.Conn) {
 	}
 	defer s.unregister(c)
 	if err := s.open(c, startup); err != nil {
-		if e := pgerr.As(err); e != nil {
+		if c.isDraining() {
+			c.sendFatal(fatalf(pgerr.AdminShutdown, "terminating connection due to administrator command"))
+		} else if e := pgerr.As(err); e != nil {
 			c.sendFatal(e.WithSeverity(pgerr.SeverityFatal))
 		}
 		return
@@ -54,6 +63,21 @@ func (s *Server) serveConn(nc net.Conn) {
 	c.log.Debug().Msg("session started")
 	c.serve()
 	c.log.Debug().Msg("session ended")
+}
+
+// recoverConn keeps a bug in one session from taking the server down: the
+// panic is logged with its stack, the client gets XX000 and its
+// connection is closed. The session's transaction is rolled back by the
+// deferred Close that ran during the panic.
+func (s *Server) recoverConn(nc net.Conn) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	s.cfg.Log.Error().Str("remote", nc.RemoteAddr().String()).Str("panic", fmt.Sprint(r)).Str("stack", string(debug.Stack())).Msg("session panicked; closing its connection")
+	be := pgproto3.NewBackend(nc, nc)
+	be.Send(errorResponse(fatalf(pgerr.InternalError, "internal error: %v", r)))
+	_ = be.Flush()
 }
 
 // startup reads the start-up packet, answering SSL and GSS encryption

@@ -314,8 +314,8 @@ func withContext(err error, context string) error {
 		return nil
 	}
 	e := pgerr.Flatten(err)
-	if e.Detail != "" || context == "" {
+	if e.Where != "" || context == "" {
 		return e
 	}
-	return e.WithDetail("%s", context)
+	return e.WithWhere("%s", context)
 }

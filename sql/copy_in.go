@@ -270,6 +270,15 @@ func (c *CopyIn) Fail(msg string) error {
 	if c.err != nil || c.done {
 		return err
 	}
+	// The context names the line being read, as Postgres's does.
+	line := c.lines.lineNo
+	if !c.lines.started {
+		line++
+	}
+	if c.Binary() {
+		line = c.bin.lineNo + 1
+	}
+	err = err.WithWhere("%s", copyContext(c.t.Name, line, "", nil, false))
 	return c.abort(err)
 }
 

@@ -109,7 +109,7 @@ func (s *Session) planCopyOut(cp *dialect.CopyStmt) (*planner.Query, *catalog.Ta
 	}
 	nodes, _, err := s.parser.Parse(st.Text, "", "")
 	if err != nil {
-		return nil, nil, parseError(err)
+		return nil, nil, stmtParseError(st, err)
 	}
 	sel, ok := nodes[0].(ast.ResultSetNode)
 	if len(nodes) != 1 || !ok {

@@ -264,8 +264,8 @@ func TestCopyInErrors(t *testing.T) {
 			}
 			_, err := copyIn(s, tc.stmt, chunks...)
 			copyWantErr(t, err, tc.code, tc.msg)
-			if e := pgerr.As(err); tc.detail != "" && e.Detail != tc.detail {
-				t.Errorf("%s %q: detail %q, want %q", tc.stmt, tc.data, e.Detail, tc.detail)
+			if e := pgerr.As(err); tc.detail != "" && e.Where != tc.detail {
+				t.Errorf("%s %q: context %q, want %q", tc.stmt, tc.data, e.Where, tc.detail)
 			}
 			if s.Status() != 'I' {
 				t.Fatalf("status %c after a failed COPY", s.Status())

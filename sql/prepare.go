@@ -81,7 +81,7 @@ func (s *Session) Prepare(ctx context.Context, name, text string, given []planne
 	}
 	nodes, _, err := s.parser.Parse(st.Text, "", "")
 	if err != nil {
-		return nil, parseError(err)
+		return nil, stmtParseError(st, err)
 	}
 	if len(nodes) != 1 {
 		return nil, pgerr.New(pgerr.SyntaxError, "cannot insert multiple commands into a prepared statement")
@@ -192,7 +192,7 @@ func (s *Session) prepareStmt(ctx context.Context, st *dialect.Stmt) (*Result, e
 	}
 	p, err := s.Prepare(ctx, st.Name, st.Body.Source, given)
 	if err != nil {
-		return nil, err
+		return nil, QueryPosition(err, st.Body.SourceOffset())
 	}
 	s.prepared[st.Name] = p
 	return &Result{Tag: "PREPARE"}, nil

@@ -66,6 +66,10 @@ type Session struct {
 	// running is the prepared statement being executed, whose DML plan
 	// may be reused (cachedPlan).
 	running *Prepared
+	// setUndo and localUndo undo SETs at transaction end (settings_txn.go).
+	setUndo, localUndo map[string]string
+	// reported are the ParameterStatus values the client was last sent.
+	reported map[string]string
 	// ddl is set while the running transaction has changed the catalog.
 	ddl bool
 }
@@ -141,15 +145,20 @@ func (s *Session) Status() byte {
 // must finish with Done or Fail; the statements after the COPY are not
 // run.
 func (s *Session) Exec(ctx context.Context, query string) ([]*Result, error) {
-	parts, err := dialect.Split(query)
+	parts, err := SplitWithOffsets(query)
 	if err != nil {
-		return nil, syntaxError(err)
+		return nil, err
+	}
+	if len(parts) > 1 {
+		if err := s.CheckSyntax(parts); err != nil {
+			return nil, s.fail(err)
+		}
 	}
 	var out []*Result
 	for _, part := range parts {
-		r, err := s.ExecOne(ctx, part)
+		r, err := s.ExecOne(ctx, part.Text)
 		if err != nil {
-			return out, err
+			return out, QueryPosition(err, part.Offset)
 		}
 		out = append(out, r)
 		if r.CopyIn != nil {
@@ -182,12 +191,22 @@ func (s *Session) fail(err error) error {
 
 func syntaxError(err error) error {
 	if se, ok := err.(*dialect.SyntaxError); ok {
-		return pgerr.New(pgerr.Code(se.Code), "%s", se.Msg).WithPosition(se.Pos + 1)
+		return pgerr.New(pgerr.Code(se.Code), "%s", se.Msg).WithPosition(se.Position)
 	}
 	return pgerr.Flatten(err)
 }
 
-// parseError turns the TiDB parser's message into Postgres's form.
+// stmtParseError turns a TiDB parse error on st.Text into Postgres's
+// syntax error, positioned at the source token the parser stopped at.
+func stmtParseError(st *dialect.Stmt, err error) error {
+	if se := st.ParseError(err); se != nil {
+		return syntaxError(se)
+	}
+	return parseError(err)
+}
+
+// parseError turns the TiDB parser's message into Postgres's form, for
+// text that has no dialect.Stmt (so no position).
 func parseError(err error) error {
 	msg := err.Error()
 	if i := strings.Index(msg, "near \""); i >= 0 {

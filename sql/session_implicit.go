@@ -25,9 +25,12 @@ func (s *Session) EndImplicit(ok bool) error {
 	defer s.endDDL()
 	if !ok || failed {
 		tx.Rollback()
+		s.endSettings(false)
 		return nil
 	}
-	if err := tx.Commit(); err != nil {
+	err := tx.Commit()
+	s.endSettings(err == nil)
+	if err != nil {
 		return pgerr.Flatten(err)
 	}
 	return nil

@@ -14,8 +14,11 @@ import (
 type sessionInfo struct{ s *Session }
 
 func (i sessionInfo) Setting(name string, missingOK bool) (string, bool, error) {
-	if strings.EqualFold(name, "transaction_isolation") {
+	switch strings.ToLower(name) {
+	case "transaction_isolation":
 		return i.s.isolationName(), true, nil
+	case "transaction_read_only":
+		return i.s.readOnlyName(), true, nil
 	}
 	v, err := i.s.settings.get(name)
 	if err != nil {
@@ -61,3 +64,16 @@ func (i sessionInfo) Sleep(d time.Duration) error {
 // SetBackendPID records the wire connection's process id for
 // pg_backend_pid().
 func (s *Session) SetBackendPID(pid int32) { s.backendPID = pid }
+
+// readOnlyName is transaction_read_only: the open transaction's mode, or
+// the default for the next one.
+func (s *Session) readOnlyName() string {
+	if s.tx == nil {
+		v, _ := s.settings.get("default_transaction_read_only")
+		return v
+	}
+	if s.tx.ReadOnly() {
+		return "on"
+	}
+	return "off"
+}

@@ -20,15 +20,18 @@ var reportedParams = []string{
 // values, spelled as Postgres spells them on the wire.
 func (s *Session) ReportedParams() [][2]string {
 	out := make([][2]string, 0, len(reportedParams))
+	s.reported = map[string]string{}
 	for _, n := range reportedParams {
 		v, _ := s.settings.get(n)
 		out = append(out, [2]string{n, v})
+		s.reported[n] = v
 	}
 	return out
 }
 
-// ChangedParams returns the reported parameters set since the last call
-// (each once, with its current value), for ParameterStatus messages.
+// ChangedParams returns the reported parameters whose value changed since
+// they were last reported, for ParameterStatus messages: setting a
+// parameter to the value it has says nothing, as in Postgres.
 func (s *Session) ChangedParams() [][2]string {
 	if len(s.settings.changed) == 0 {
 		return nil
@@ -37,8 +40,10 @@ func (s *Session) ChangedParams() [][2]string {
 	for _, n := range reportedParams {
 		for _, c := range s.settings.changed {
 			if c == strings.ToLower(n) {
-				v, _ := s.settings.get(n)
-				out = append(out, [2]string{n, v})
+				if v, _ := s.settings.get(n); v != s.reported[n] {
+					out = append(out, [2]string{n, v})
+					s.reported[n] = v
+				}
 				break
 			}
 		}

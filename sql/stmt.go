@@ -134,6 +134,9 @@ func (s *Session) txnOptions(m dialect.TxnModes) txn.TxnOptions {
 
 func (s *Session) begin(st *dialect.Stmt) (*Result, error) {
 	r := &Result{Tag: "BEGIN"}
+	if st.Start {
+		r.Tag = "START TRANSACTION"
+	}
 	if s.implicitTx {
 		// BEGIN inside an implicit block makes the block explicit.
 		s.implicitTx, s.implicit = false, false
@@ -161,9 +164,12 @@ func (s *Session) commit() (*Result, error) {
 	defer s.endDDL()
 	if failed {
 		tx.Rollback()
+		s.endSettings(false)
 		return &Result{Tag: "ROLLBACK"}, nil
 	}
-	if err := tx.Commit(); err != nil {
+	err := tx.Commit()
+	s.endSettings(err == nil)
+	if err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -179,6 +185,7 @@ func (s *Session) rollback() (*Result, error) {
 	}
 	s.tx.Rollback()
 	s.tx, s.failed, s.implicitTx = nil, false, false
+	s.endSettings(false)
 	s.endDDL()
 	return r, nil
 }
@@ -222,6 +229,9 @@ func (s *Session) set(st *dialect.Stmt) (*Result, error) {
 	if name == "transaction_isolation" && s.tx != nil {
 		return s.setTxn(&dialect.Stmt{Txn: dialect.TxnModes{Isolation: v}})
 	}
+	if w := s.noteSet(name, st.Local); w != nil {
+		return &Result{Tag: "SET", Notices: []*pgerr.Error{w}}, nil
+	}
 	if err := s.settings.set(name, v); err != nil {
 		return nil, err
 	}
@@ -250,10 +260,26 @@ func (s *Session) setTxn(st *dialect.Stmt) (*Result, error) {
 		}
 		return &Result{Tag: "SET"}, nil
 	}
-	// Inside a block the modes apply only before the first query; the
-	// transaction has not read anything yet if it has no snapshot.
-	if st.Txn.Isolation != "" && st.Txn.Isolation != s.isolationName() {
-		return nil, pgerr.New(pgerr.ActiveSQLTransaction, "SET TRANSACTION ISOLATION LEVEL must be called before any query")
+	// Inside a block the isolation level and READ WRITE apply only before
+	// the first query; READ ONLY applies at any point.
+	opts := txn.TxnOptions{Isolation: s.tx.Isolation(), ReadOnly: s.tx.ReadOnly()}
+	if st.Txn.Isolation != "" {
+		opts.Isolation = s.txnOptions(dialect.TxnModes{Isolation: st.Txn.Isolation}).Isolation
+	}
+	if st.Txn.ReadOnly != nil {
+		opts.ReadOnly = *st.Txn.ReadOnly
+	}
+	if opts == (txn.TxnOptions{Isolation: s.tx.Isolation(), ReadOnly: s.tx.ReadOnly()}) {
+		return &Result{Tag: "SET"}, nil
+	}
+	if !s.tx.SetOptions(opts) {
+		switch {
+		case opts.Isolation != s.tx.Isolation():
+			return nil, pgerr.New(pgerr.ActiveSQLTransaction, "SET TRANSACTION ISOLATION LEVEL must be called before any query")
+		case !opts.ReadOnly:
+			return nil, pgerr.New(pgerr.ActiveSQLTransaction, "transaction read-write mode must be set before any query")
+		}
+		s.tx.SetReadOnly()
 	}
 	return &Result{Tag: "SET"}, nil
 }
@@ -288,6 +314,7 @@ func (s *Session) reset(st *dialect.Stmt) (*Result, error) {
 				continue // read-only parameters keep their value
 			}
 		}
+		s.noteSet(n, false)
 		if err := s.settings.set(n, def); err != nil {
 			return nil, err
 		}
@@ -308,7 +335,7 @@ func (s *Session) show(st *dialect.Stmt) (*Result, error) {
 		r := &Result{Columns: []planner.ResultColumn{textCol("name"), textCol("setting"), textCol("description")}}
 		for _, n := range s.settings.names() {
 			v, _ := s.settings.get(n)
-			r.Rows = append(r.Rows, []storage.Value{storage.Text(n), storage.Text(v), storage.Text("")})
+			r.Rows = append(r.Rows, []storage.Value{storage.Text(paramName(n)), storage.Text(v), storage.Text("")})
 		}
 		r.Tag = "SHOW"
 		return r, nil
@@ -317,20 +344,35 @@ func (s *Session) show(st *dialect.Stmt) (*Result, error) {
 	switch name {
 	case "transaction_isolation", "transaction isolation level":
 		v, name = s.isolationName(), "transaction_isolation"
+	case "transaction_read_only":
+		v = s.readOnlyName()
 	default:
 		var err error
 		if v, err = s.settings.get(name); err != nil {
 			return nil, err
 		}
 	}
-	return &Result{Columns: []planner.ResultColumn{textCol(name)}, Rows: [][]storage.Value{{storage.Text(v)}}, Tag: "SHOW"}, nil
+	return &Result{Columns: []planner.ResultColumn{textCol(paramName(name))}, Rows: [][]storage.Value{{storage.Text(v)}}, Tag: "SHOW"}, nil
+}
+
+// mixedCaseParams are the parameters whose canonical names are not all
+// lower case; SHOW's column header (and SHOW ALL's name) is the canonical
+// name, whatever case the user typed.
+var mixedCaseParams = map[string]string{"datestyle": "DateStyle", "intervalstyle": "IntervalStyle", "timezone": "TimeZone"}
+
+// paramName is the canonical spelling of the lower-case parameter name n.
+func paramName(n string) string {
+	if c, ok := mixedCaseParams[n]; ok {
+		return c
+	}
+	return n
 }
 
 // execParsed parses a rewritten statement and runs it.
 func (s *Session) execParsed(ctx context.Context, st *dialect.Stmt, params []storage.Value) (*Result, error) {
 	nodes, _, err := s.parser.Parse(st.Text, "", "")
 	if err != nil {
-		return nil, parseError(err)
+		return nil, stmtParseError(st, err)
 	}
 	if len(nodes) != 1 {
 		return nil, pgerr.New(pgerr.SyntaxError, "cannot run %d statements as one", len(nodes))

@@ -165,6 +165,21 @@ func (t *Txn) Isolation() Isolation { return t.opts.Isolation }
 // ReadOnly reports whether the transaction is READ ONLY.
 func (t *Txn) ReadOnly() bool { return t.opts.ReadOnly }
 
+// SetOptions changes the modes of a transaction that has not run a
+// statement yet, as SET TRANSACTION right after BEGIN does. It reports
+// false, changing nothing, once the transaction has read or written.
+func (t *Txn) SetOptions(o TxnOptions) bool {
+	if t.snapshot != 0 || len(t.writes) > 0 {
+		return false
+	}
+	t.opts = o
+	return true
+}
+
+// SetReadOnly makes the rest of the transaction read-only (SET
+// TRANSACTION READ ONLY is allowed at any point of a transaction).
+func (t *Txn) SetReadOnly() { t.opts.ReadOnly = true }
+
 // Snapshot returns the snapshot timestamp the current statement reads at.
 func (t *Txn) Snapshot() uint64 { return t.snapshot }
 

@@ -15,7 +15,7 @@ func (c *cursor) copyStmt(s *Stmt) error {
 		if closeAt < 0 {
 			return c.errHere()
 		}
-		q, err := subStmt(s.Source, nil, c.toks[open+1:closeAt])
+		q, err := subStmt(s, nil, c.toks[open+1:closeAt])
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@
 // # The model
 //
 //	Split(query)      -> []string             top-level ';' only
+//	SplitWithOffsets(query) -> []Statement    with ';' and start (characters)
 //	Prepare(stmt)     -> *Stmt                Kind + details, or Text
 //	NewParser().ParseOneStmt(stmt.Text, "", "") -> TiDB AST (KindParsed only)
 //
@@ -74,10 +75,17 @@
 //  5. Operators that the MySQL lexer would misread (# starts a comment, ?
 //     is a marker, ^ is XOR, @> -> ...) are rejected with 0A000, never
 //     passed through.
-//  6. Errors are *SyntaxError with an SQLSTATE Code and a byte Pos into
-//     the text given (query for Split/Tokenize, statement for Prepare).
+//  6. Errors are *SyntaxError with an SQLSTATE Code, a byte Pos into the
+//     text given (query for Split/Tokenize, statement for Prepare) and
+//     Position, the same place as Postgres counts it (1-based characters).
 //  7. A Stmt is immutable after Prepare and owns no buffers: cache and
 //     share it freely (one per prepared statement).
+//  8. Every token of Text maps back to a token of Source (position.go):
+//     emit records one span per token, synthetic tokens carry the Pos of
+//     the source token they stand for, so Stmt.Position(off) of any AST
+//     node's OriginTextPosition is a Postgres error position. Positions
+//     are relative to the statement given to Prepare; a multi-statement
+//     query's caller adds Statement.Offset (SplitWithOffsets).
 //
 // Unquoted identifiers are emitted unquoted in lower case, so keywords
 // work; a Postgres identifier that is a MySQL reserved word (key, range,
@@ -96,9 +104,10 @@
 //
 // Print Stmt.Text and restore what the TiDB parser makes of it (the tests'
 // restore helper: ParseOneStmt then Restore); precedence shows as
-// parentheses. TiDB errors give a column in Text; synthetic tokens keep
-// the Pos of the source token they replace, and Casts[i].Pos points at
-// the source "::"/CAST. Tokenize(stmt) shows the token stream each rewrite
+// parentheses. TiDB errors give the rest of Text from the failing token
+// (Stmt.ParseError maps it back); synthetic tokens keep the Pos of the
+// source token they replace, and Casts[i].Pos points at the source
+// "::"/CAST. Stmt.OrigPos(off) shows where a Text offset came from. Tokenize(stmt) shows the token stream each rewrite
 // starts from. FuzzSplit (go test -fuzz FuzzSplit ./sql/dialect/) runs
 // Tokenize, Split and Prepare on random input.
 package dialect

@@ -13,12 +13,15 @@ const (
 
 // SyntaxError is every error this package returns: the statement cannot be
 // tokenized, classified or rewritten. Pos is a byte offset into the text that
-// was passed in (the query for Tokenize and Split, the statement for Prepare),
-// as Postgres reports "at character N" (1-based: Pos+1).
+// was passed in (the query for Tokenize and Split, the statement for Prepare).
+// Position is what Postgres reports as "at character N": 1-based, in
+// characters of that text; the exported functions (Tokenize, Split,
+// SplitWithOffsets, Prepare, Stmt.SyntaxErrorAt) set it.
 type SyntaxError struct {
-	Code string // SQLSTATE, CodeSyntaxError unless said otherwise
-	Pos  int
-	Msg  string
+	Code     string // SQLSTATE, CodeSyntaxError unless said otherwise
+	Pos      int
+	Position int
+	Msg      string
 }
 
 func (e *SyntaxError) Error() string {

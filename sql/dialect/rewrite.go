@@ -148,10 +148,11 @@ func rewriteExprs(s *Stmt, toks []Token) error {
 	return emit(s, toks, casts)
 }
 
-// subStmt builds a nested KindParsed statement from lead (keywords such as
-// "select", or "update t") followed by toks; positions stay relative to src.
-func subStmt(src string, lead, toks []Token) (*Stmt, error) {
-	s := &Stmt{Kind: KindParsed, Source: src}
+// subStmt builds a nested KindParsed statement of parent from lead
+// (keywords such as "select", or "update t") followed by toks; positions
+// stay relative to parent's Source.
+func subStmt(parent *Stmt, lead, toks []Token) (*Stmt, error) {
+	s := &Stmt{Kind: KindParsed, Source: parent.Source, base: parent.base}
 	all := append(append([]Token(nil), lead...), toks...)
 	if err := rewriteExprs(s, all); err != nil {
 		return nil, err
@@ -181,11 +182,13 @@ var opsOK = map[string]bool{
 func emit(s *Stmt, toks []Token, casts map[int]TypeName) error {
 	var b strings.Builder
 	var prev Token
+	s.spans = make([]span, 0, len(toks))
 	for i, t := range toks {
 		if i > 0 && space(prev, t) {
 			b.WriteByte(' ')
 		}
 		prev = t
+		s.spans = append(s.spans, span{text: int32(b.Len()), src: int32(t.Pos)})
 		switch t.Kind {
 		case Ident:
 			if t.Text == FuncCast {

@@ -145,7 +145,7 @@ func rewriteDrop(s *Stmt, toks []Token) ([]Token, error) {
 	if !toks[1].is("index") {
 		return toks, nil
 	}
-	c := &cursor{toks: toks, i: 2, end: len(s.Source)}
+	c := s.cursor(toks, 2)
 	c.accept("concurrently")
 	ifExists := c.accept("if", "exists")
 	for {

@@ -26,7 +26,7 @@ func rewriteSeries(s *Stmt, toks []Token, casts map[int]TypeName) ([]Token, erro
 		if closeAt < 0 {
 			return nil, syntaxErr(t.Pos, "syntax error in generate_series")
 		}
-		args := &Stmt{Kind: KindParsed, Source: s.Source}
+		args := &Stmt{Kind: KindParsed, Source: s.Source, base: s.base}
 		argToks := append([]Token{synth(Ident, "select", t.Pos)}, toks[i+2:closeAt]...)
 		if err := emit(args, argToks, casts); err != nil {
 			return nil, err

@@ -52,7 +52,7 @@ func cutReturning(s *Stmt, toks []Token) ([]Token, error) {
 	if r+1 >= len(toks) {
 		return nil, syntaxErr(tokPos(toks, r+1), "syntax error at end of input")
 	}
-	ret, err := subStmt(s.Source, []Token{synth(Ident, "select", toks[r].Pos)}, toks[r+1:])
+	ret, err := subStmt(s, []Token{synth(Ident, "select", toks[r].Pos)}, toks[r+1:])
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +84,7 @@ func cutOnConflict(s *Stmt, toks []Token) ([]Token, error) {
 	if on < 0 {
 		return toks, nil
 	}
-	c := &cursor{toks: toks, i: on + 2, end: len(s.Source)}
+	c := s.cursor(toks, on+2)
 	oc := &OnConflict{}
 	switch {
 	case c.peek().isPunct("("):
@@ -118,7 +118,7 @@ func cutOnConflict(s *Stmt, toks []Token) ([]Token, error) {
 		}
 		lead := append([]Token{c.peek()}, table...)
 		lead = append(lead, alias...)
-		upd, err := subStmt(s.Source, lead, toks[c.i+1:])
+		upd, err := subStmt(s, lead, toks[c.i+1:])
 		if err != nil {
 			return nil, err
 		}
@@ -135,7 +135,7 @@ func cutOnConflict(s *Stmt, toks []Token) ([]Token, error) {
 // and fixes up CREATE INDEX.
 func rewriteDDL(s *Stmt, toks []Token) ([]Token, error) {
 	toks = stripStorageParams(s, toks)
-	c := &cursor{toks: toks, i: 1, end: len(s.Source)}
+	c := s.cursor(toks, 1)
 	if toks[0].is("alter") {
 		return alterTable(s, c)
 	}

@@ -112,6 +112,14 @@ type Stmt struct {
 	// nil when nothing was.
 	*Rewrites
 
+	// spans maps Text back to Source, one entry per emitted token in
+	// Text order (position.go); semi is 1 + the byte offset of the ';'
+	// that ended Source, 0 if none; base is the number of characters
+	// before Source in the text given to Prepare (a PREPARE body's).
+	spans []span
+	semi  int
+	base  int
+
 	// Utility details; which are set depends on Kind.
 	Name       string // Set/Show/Reset GUC name, savepoint, prepared statement, Discard target
 	Values     []string
@@ -119,6 +127,7 @@ type Stmt struct {
 	Local      bool // SET LOCAL
 	Session    bool // SET SESSION CHARACTERISTICS AS TRANSACTION
 	Chain      bool // COMMIT/ROLLBACK AND CHAIN
+	Start      bool // KindBegin written START TRANSACTION (its command tag)
 	Txn        TxnModes
 	Tables     []ObjectName // Truncate, Vacuum, Analyze
 	Restart    bool         // TRUNCATE ... RESTART IDENTITY
@@ -152,24 +161,30 @@ func Prepare(stmt string) (*Stmt, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Prepare takes one statement; a trailing ';' is tolerated.
+	// Prepare takes one statement; a trailing ';' is tolerated, and
+	// errors at the end of the statement point at it.
+	semi := 0
 	for len(toks) > 0 && toks[len(toks)-1].isPunct(";") {
+		semi = toks[len(toks)-1].Pos + 1
 		toks = toks[:len(toks)-1]
 	}
 	for _, t := range toks {
 		if t.isPunct(";") {
-			return nil, syntaxErr(t.Pos, "cannot insert multiple commands into a prepared statement")
+			return nil, withPosition(syntaxErr(t.Pos, "cannot insert multiple commands into a prepared statement"), stmt)
 		}
 	}
-	s, err := prepareTokens(stmt, toks)
+	s, err := prepareTokens(stmt, toks, semi, 0)
 	if err != nil {
-		return nil, err
+		return nil, withPosition(err, stmt)
 	}
 	return s, nil
 }
 
-func prepareTokens(src string, toks []Token) (*Stmt, error) {
-	s := &Stmt{Source: src}
+// prepareTokens classifies and rewrites toks, the tokens of src without
+// the terminating ';' (at byte semi-1 of src if semi > 0); base is the
+// number of characters before src in the text given to Prepare.
+func prepareTokens(src string, toks []Token, semi, base int) (*Stmt, error) {
+	s := &Stmt{Source: src, semi: semi, base: base}
 	if len(toks) == 0 {
 		s.Kind = KindEmpty
 		return s, nil

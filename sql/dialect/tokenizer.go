@@ -77,7 +77,7 @@ func Tokenize(sql string) ([]Token, error) {
 	for {
 		t, ok, err := lx.next()
 		if err != nil {
-			return toks, err
+			return toks, withPosition(err, sql)
 		}
 		if !ok {
 			return toks, nil

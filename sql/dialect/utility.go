@@ -6,7 +6,8 @@ import "strings"
 type cursor struct {
 	toks []Token
 	i    int
-	end  int // Pos to report at end of input
+	end  int  // Pos to report at end of input
+	semi bool // end is the statement's terminating ';'
 }
 
 func (c *cursor) peek() Token {
@@ -47,6 +48,9 @@ func (c *cursor) acceptPunct(p string) bool {
 func (c *cursor) errHere() error {
 	t := c.peek()
 	if c.done() {
+		if c.semi {
+			return syntaxErr(t.Pos, "syntax error at or near \";\"")
+		}
 		return syntaxErr(t.Pos, "syntax error at end of input")
 	}
 	return syntaxErr(t.Pos, "syntax error at or near %q", t.Raw)
@@ -134,7 +138,7 @@ func (c *cursor) settingValue() (string, error) {
 // utility classifies toks as a utility statement and fills s. It reports
 // false (and leaves s alone) for statements that go to the TiDB parser.
 func utility(s *Stmt, toks []Token) (bool, error) {
-	c := &cursor{toks: toks, end: len(s.Source)}
+	c := s.cursor(toks, 0)
 	first := c.peek()
 	if first.Kind != Ident {
 		return false, nil
@@ -150,7 +154,7 @@ func utility(s *Stmt, toks []Token) (bool, error) {
 		if !c.accept("transaction") {
 			return false, c.errHere()
 		}
-		s.Kind = KindBegin
+		s.Kind, s.Start = KindBegin, true
 		err = c.txnModes(&s.Txn)
 	case "commit", "end":
 		if first.Text == "commit" && c.peek().is("prepared") {
@@ -505,7 +509,11 @@ func (c *cursor) prepare(s *Stmt) error {
 		return c.errHere()
 	}
 	bodyStart := c.peek().Pos
-	body, err := prepareTokens(s.Source[bodyStart:], shift(c.toks[c.i:], bodyStart))
+	semi := 0
+	if s.semi > 0 {
+		semi = s.semi - bodyStart
+	}
+	body, err := prepareTokens(s.Source[bodyStart:], shift(c.toks[c.i:], bodyStart), semi, s.charPos(bodyStart)-1)
 	if err != nil {
 		return shiftErr(err, bodyStart)
 	}
@@ -536,7 +544,7 @@ func (c *cursor) execute(s *Stmt) error {
 	if depthOK(inner) != nil {
 		return c.errHere()
 	}
-	s.Args, err = subStmt(s.Source, []Token{synth(Ident, "select", open.Pos)}, inner)
+	s.Args, err = subStmt(s, []Token{synth(Ident, "select", open.Pos)}, inner)
 	return err
 }
 

@@ -37,6 +37,8 @@ type Error struct {
 	Column     string
 	Schema     string
 	DataType   string
+	// Where is the CONTEXT line ("COPY t, line 2, column a: ...").
+	Where string
 
 	cause error // the wrapped lower-layer error, if any
 }
@@ -108,6 +110,13 @@ func (e *Error) WithSchema(name string) *Error { c := e.clone(); c.Schema = name
 
 // WithDataType returns a copy of e naming the data type.
 func (e *Error) WithDataType(name string) *Error { c := e.clone(); c.DataType = name; return c }
+
+// WithWhere returns a copy of e with the CONTEXT text set.
+func (e *Error) WithWhere(format string, args ...any) *Error {
+	c := e.clone()
+	c.Where = sprintf(format, args)
+	return c
+}
 
 // WithSeverity returns a copy of e with the severity set (SeverityFatal for
 // errors that end the session).

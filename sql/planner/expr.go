@@ -24,8 +24,17 @@ type exprCtx struct {
 	clause string
 }
 
-// expr binds an AST expression in scope.
+// expr binds an AST expression in scope. Its errors carry the position
+// Postgres gives them (locate).
 func (p *Planner) expr(c exprCtx, n ast.ExprNode) (texpr, error) {
+	x, err := p.exprNode(c, n)
+	if err != nil {
+		err = p.locate(n, err)
+	}
+	return x, err
+}
+
+func (p *Planner) exprNode(c exprCtx, n ast.ExprNode) (texpr, error) {
 	if i, ok := c.sc.computed[n]; ok {
 		return texpr{e: plan.Col{Idx: i}, t: c.sc.cols[i].typ}, nil
 	}
@@ -40,7 +49,11 @@ func (p *Planner) expr(c exprCtx, n ast.ExprNode) (texpr, error) {
 	case *test_driver.ParamMarkerExpr:
 		return p.paramExpr(n)
 	case *test_driver.ValueExpr:
-		return literal(n)
+		x, err := literal(n)
+		if x.unknown {
+			x.pos = p.pos(n)
+		}
+		return x, err
 	case *ast.ColumnNameExpr:
 		e, col, err := c.sc.resolve(n.Name.Table.O, n.Name.Name.O)
 		if err != nil {

@@ -49,6 +49,11 @@ func (p *Planner) from(refs *ast.TableRefsClause, where ast.ExprNode, parent *sc
 	if err := p.flatten(refs.TableRefs, parent, &items, &conds); err != nil {
 		return nil, err
 	}
+	// Range variables must differ within one FROM (42712, no position in
+	// Postgres either).
+	if err := uniqueAliases(refs.TableRefs, map[string]bool{}); err != nil {
+		return nil, err
+	}
 	for _, w := range splitAnd(where, nil) {
 		conds = append(conds, &cond{n: w})
 	}
@@ -583,7 +588,11 @@ func (p *Planner) tableSource(n *ast.TableSource, parent *scope) (*fromItem, err
 			if ok {
 				return &fromItem{rel: rel}, nil
 			}
-			return nil, pgerr.New(pgerr.UndefinedTable, "relation %q does not exist", name)
+			shown := name
+			if src.Schema.O != "" {
+				shown = src.Schema.O + "." + name
+			}
+			return nil, at(pgerr.New(pgerr.UndefinedTable, "relation %q does not exist", shown), p.relPos(src.Schema.O, name))
 		}
 		if err != nil {
 			return nil, err

@@ -108,7 +108,11 @@ func (p *Planner) aggregate(c exprCtx, n ast.Node) (plan.Aggregate, string, erro
 	case *ast.FuncCallExpr:
 		name, args = n.FnName.L, n.Args
 	}
-	return p.aggCall(c, name, args, distinct, star)
+	agg, name, err := p.aggCall(c, name, args, distinct, star)
+	if x, ok := n.(ast.ExprNode); ok && err != nil {
+		err = p.locate(x, err)
+	}
+	return agg, name, err
 }
 
 func (p *Planner) aggCall(c exprCtx, name string, args []ast.ExprNode, distinct, star bool) (plan.Aggregate, string, error) {
@@ -131,7 +135,8 @@ func (p *Planner) aggCall(c exprCtx, name string, args []ast.ExprNode, distinct,
 	x, err := p.expr(c, args[0])
 	if err != nil {
 		if pgerr.CodeOf(err) == pgerr.GroupingError && strings.Contains(err.Error(), "aggregate functions are not allowed") {
-			return agg, "", pgerr.New(pgerr.GroupingError, "aggregate function calls cannot be nested")
+			// At the inner call, where the error came from.
+			return agg, "", pgerr.New(pgerr.GroupingError, "aggregate function calls cannot be nested").WithPosition(pgerr.As(err).Position)
 		}
 		return agg, "", err
 	}

@@ -31,7 +31,7 @@ type Insert struct {
 func (p *Planner) TableByName(name string) (*catalog.Table, error) {
 	t, err := p.Cat.Table(p.Txn, name)
 	if errors.Is(err, catalog.ErrNotFound) {
-		return nil, pgerr.New(pgerr.UndefinedTable, "relation %q does not exist", name)
+		return nil, at(pgerr.New(pgerr.UndefinedTable, "relation %q does not exist", name), p.relPos("", name))
 	}
 	return t, err
 }
@@ -76,7 +76,11 @@ func (p *Planner) PlanInsert(n *ast.InsertStmt) (*Insert, error) {
 		for _, cn := range n.Columns {
 			i := t.ColumnIndex(cn.Name.O)
 			if i < 0 || t.Columns[i].Hidden {
-				return nil, pgerr.New(pgerr.UndefinedColumn, "column %q of relation %q does not exist", cn.Name.O, t.Name)
+				var err error = pgerr.New(pgerr.UndefinedColumn, "column %q of relation %q does not exist", cn.Name.O, t.Name)
+				if p.stmt != nil {
+					err = at(err, p.stmt.NamePosition(cn.Name.O, p.relPos(tn.Schema.O, tn.Name.O)))
+				}
+				return nil, err
 			}
 			if seen[i] {
 				return nil, pgerr.New(pgerr.DuplicateColumn, "column %q specified more than once", cn.Name.O)

@@ -19,6 +19,9 @@ type texpr struct {
 	lit     string
 	// param is n for a $n whose type is still open.
 	param int
+	// pos is an unknown literal's position in the statement text (0 if
+	// not known): errors converting it to a type point there.
+	pos int
 	// col is set when the expression is a plain base-table column (for
 	// result descriptions).
 	col *column
@@ -42,7 +45,7 @@ func (p *Planner) coerce(x texpr, t Type, cc sem.CastContext) (plan.Expr, error)
 	case x.unknown:
 		v, err := sem.ParseText(p.Sem, x.lit, t.T)
 		if err != nil {
-			return nil, err
+			return nil, at(err, x.pos)
 		}
 		if v, err = applyTypmod(v, t, cc == sem.CastExplicit); err != nil {
 			return nil, err

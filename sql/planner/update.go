@@ -92,7 +92,12 @@ func (p *Planner) assignments(t *catalog.Table, list []*ast.Assignment, c exprCt
 		}
 		col := t.ColumnIndex(name)
 		if col < 0 || t.Columns[col].Hidden {
-			return nil, pgerr.New(pgerr.UndefinedColumn, "column %q of relation %q does not exist", name, t.Name)
+			var err error = pgerr.New(pgerr.UndefinedColumn, "column %q of relation %q does not exist", name, t.Name)
+			if p.stmt != nil && p.views == 0 {
+				// The column is the token before the "=" before the value.
+				err = at(err, p.stmt.PositionBefore(a.Expr.OriginTextPosition(), 2))
+			}
+			return nil, err
 		}
 		if a.Column.Table.O != "" {
 			return nil, pgerr.New(pgerr.DatatypeMismatch, "cannot assign to field %q of column %q because its type %s is not a composite type",

@@ -134,6 +134,7 @@ func rewriteExprs(s *Stmt, toks []Token) error {
 	toks = rewriteNulls(toks)
 	toks = rewriteSeqFuncs(toks)
 	toks = rewriteConcatFunc(toks)
+	toks = rewriteValueFuncs(toks)
 	toks = rewriteExtract(toks)
 	toks = rewriteLimit(toks)
 	if toks, err = rewriteFullJoin(toks); err != nil {

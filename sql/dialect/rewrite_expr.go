@@ -194,6 +194,27 @@ func rewriteConcatFunc(toks []Token) []Token {
 	return toks
 }
 
+// valueFuncs are Postgres's SQL value functions written without
+// parentheses that the MySQL grammar does not know as such.
+var valueFuncs = map[string]bool{"session_user": true, "current_role": true, "current_schema": true, "current_catalog": true, "user": true}
+
+// rewriteValueFuncs turns the bare keywords session_user, current_role,
+// current_schema, current_catalog and user into calls: name().
+func rewriteValueFuncs(toks []Token) []Token {
+	out := toks[:0:0]
+	for i, t := range toks {
+		out = append(out, t)
+		if t.Kind != Ident || !valueFuncs[t.Text] || strings.HasPrefix(t.Raw, `"`) {
+			continue
+		}
+		if i+1 < len(toks) && (toks[i+1].isPunct("(") || toks[i+1].isPunct(".")) || i > 0 && toks[i-1].isPunct(".") {
+			continue
+		}
+		out = append(out, Token{Kind: Punct, Text: "(", Raw: "(", Pos: t.Pos}, Token{Kind: Punct, Text: ")", Raw: ")", Pos: t.Pos})
+	}
+	return out
+}
+
 // rewriteExtract writes EXTRACT(field FROM x) as pdb_extract('field', x):
 // the MySQL grammar knows only its own field names (no epoch, dow, ...).
 func rewriteExtract(toks []Token) []Token {

@@ -62,6 +62,7 @@ func init() {
 		&Func{Name: "current_user", Ret: tText, Volatile: true, Fn: user},
 		&Func{Name: "session_user", Ret: tText, Volatile: true, Fn: user},
 		&Func{Name: "current_role", Ret: tText, Volatile: true, Fn: user},
+		&Func{Name: "user", Ret: tText, Volatile: true, Fn: user},
 		fn("current_database", tText, nil, text("postgres")),
 		fn("current_catalog", tText, nil, text("postgres")),
 		fn("current_schema", tText, nil, text("public")),

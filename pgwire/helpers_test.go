@@ -31,6 +31,14 @@ func startServer(t testing.TB, opts ...func(*Config)) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(m.Close)
+	return serveEngine(t, eng, opts...)
+}
+
+// serveEngine starts a server for eng on a loopback port; the test's
+// cleanup shuts it down.
+func serveEngine(t testing.TB, eng *sql.Engine, opts ...func(*Config)) *testServer {
+	t.Helper()
 	cfg := Config{Engine: eng, Log: zerolog.Nop()}
 	for _, o := range opts {
 		o(&cfg)
@@ -47,7 +55,6 @@ func startServer(t testing.TB, opts ...func(*Config)) *testServer {
 		if err := srv.Shutdown(ctx); err != nil {
 			t.Errorf("shutdown: %v", err)
 		}
-		m.Close()
 	})
 	return &testServer{srv: srv, eng: eng, addr: ln.Addr().(*net.TCPAddr)}
 }

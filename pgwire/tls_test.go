@@ -29,7 +29,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgproto3"
 	"github.com/lib/pq"
-	"github.com/rs/zerolog"
 )
 
 // selfSignedTLS returns a server configuration with a fresh self-signed
@@ -70,24 +69,7 @@ func selfSignedTLS(t testing.TB) (*tls.Config, string) {
 // to it with a password.
 func (ts *testServer) sibling(t testing.TB, opts ...func(*Config)) *testServer {
 	t.Helper()
-	cfg := Config{Engine: ts.eng, Log: zerolog.Nop()}
-	for _, o := range opts {
-		o(&cfg)
-	}
-	srv := NewServer(cfg)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-	})
-	return &testServer{srv: srv, eng: ts.eng, addr: ln.Addr().(*net.TCPAddr)}
+	return serveEngine(t, ts.eng, opts...)
 }
 
 // userDSN is a URL for user with password and sslmode, then extra.

@@ -178,17 +178,8 @@ func decodeBinary(src []byte, t storage.Type) (storage.Value, error) {
 
 // fixedSize is the binary length of a fixed-width type, 0 for the others.
 func fixedSize(t storage.Type) int {
-	switch t {
-	case storage.TypeBool:
-		return 1
-	case storage.TypeInt16:
-		return 2
-	case storage.TypeInt32, storage.TypeFloat32, storage.TypeDate:
-		return 4
-	case storage.TypeInt64, storage.TypeFloat64, storage.TypeTimestamp, storage.TypeTimestampTZ:
-		return 8
-	case storage.TypeInterval, storage.TypeUUID:
-		return 16
+	if n := planner.TypeOf(t).Size(); n > 0 {
+		return int(n)
 	}
 	return 0
 }

@@ -23,6 +23,7 @@ type conn struct {
 	sess *sql.Session
 
 	pid, secret uint32
+	role        string // counted in Server.perRole
 
 	// mu guards the fields that CancelRequest and shutdown touch from
 	// other goroutines.

@@ -46,6 +46,8 @@ type Server struct {
 	closing  bool
 	nextPID  uint32
 	wg       sync.WaitGroup
+	// perRole counts sessions by role, for CONNECTION LIMIT.
+	perRole map[string]int
 	// count of connections past start-up, for MaxConnections.
 	active atomic.Int32
 }
@@ -67,7 +69,7 @@ func NewServer(cfg Config) *Server {
 	if cfg.Database == "" {
 		cfg.Database = "postgres"
 	}
-	return &Server{cfg: cfg, conns: map[uint32]*conn{}, starting: map[net.Conn]struct{}{}, nextPID: 1000}
+	return &Server{cfg: cfg, conns: map[uint32]*conn{}, starting: map[net.Conn]struct{}{}, perRole: map[string]int{}, nextPID: 1000}
 }
 
 // ErrServerClosed is returned by Serve after Shutdown.
@@ -151,7 +153,25 @@ func (s *Server) track(nc net.Conn, starting bool) bool {
 func (s *Server) unregister(c *conn) {
 	s.mu.Lock()
 	delete(s.conns, c.pid)
+	if c.role != "" {
+		if s.perRole[c.role]--; s.perRole[c.role] <= 0 {
+			delete(s.perRole, c.role)
+		}
+	}
 	s.mu.Unlock()
+}
+
+// admitRole counts c against its role's CONNECTION LIMIT; superusers are
+// not limited, as in Postgres.
+func (s *Server) admitRole(c *conn, role sql.Role) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !role.Superuser && role.ConnLimit >= 0 && s.perRole[role.Name] >= role.ConnLimit {
+		return false
+	}
+	s.perRole[role.Name]++
+	c.role = role.Name
+	return true
 }
 
 // cancel handles a CancelRequest: it cancels the statement running on the

@@ -134,3 +134,30 @@ func TestShutdownCancelsAfterGrace(t *testing.T) {
 		t.Fatalf("shutdown took %v", time.Since(start))
 	}
 }
+
+func TestRoleConnectionLimit(t *testing.T) {
+	ts := startServer(t)
+	mustExec(t, ts.connect(t, ""), `CREATE USER lim CONNECTION LIMIT 1`)
+	dsn := strings.Replace(ts.dsn(""), "postgres@", "lim@", 1)
+	first, err := pgx.Connect(ctxT(t), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pgx.Connect(ctxT(t), dsn); sqlstate(err) != "53300" {
+		t.Fatalf("second connection: %v, want 53300", err)
+	}
+	first.Close(context.Background())
+	// The slot is free again once the first session ends.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		c, err := pgx.Connect(ctxT(t), dsn)
+		if err == nil {
+			c.Close(context.Background())
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("slot not freed: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

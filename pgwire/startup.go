@@ -182,10 +182,25 @@ func (s *Server) open(c *conn, m *pgproto3.StartupMessage) error {
 	if err != nil {
 		return err
 	}
-	c.sess = s.cfg.Engine.NewSession(params["persiandb.session"])
+	if !s.admitRole(c, role) {
+		return fatalf(pgerr.TooManyConnections, "too many connections for role %q", user)
+	}
+	opts, err := parseOptions(params["options"])
+	if err != nil {
+		return err
+	}
+	// The session's durable name (for commit points) comes as a start-up
+	// parameter or, from libpq clients, as -c persiandb.session=name.
+	name := params["persiandb.session"]
+	for _, kv := range opts {
+		if strings.EqualFold(kv[0], "persiandb.session") {
+			name = kv[1]
+		}
+	}
+	c.sess = s.cfg.Engine.NewSession(name)
 	c.sess.SetAuthorization(user, role.Superuser)
 	c.sess.SetBackendPID(int32(c.pid))
-	if err := applyStartupParams(c, params); err != nil {
+	if err := applyStartupParams(c, params, opts); err != nil {
 		return err
 	}
 	for _, p := range c.sess.ReportedParams() {
@@ -202,7 +217,7 @@ var startupSkip = map[string]bool{"user": true, "database": true, "options": tru
 
 // applyStartupParams sets the run-time parameters of the start-up packet,
 // then those of `options` (-c name=value, --name=value), which win.
-func applyStartupParams(c *conn, params map[string]string) error {
+func applyStartupParams(c *conn, params map[string]string, opts [][2]string) error {
 	keys := make([]string, 0, len(params))
 	for k := range params {
 		if !startupSkip[k] && !strings.HasPrefix(k, "_pq_.") {
@@ -215,11 +230,10 @@ func applyStartupParams(c *conn, params map[string]string) error {
 			return err
 		}
 	}
-	opts, err := parseOptions(params["options"])
-	if err != nil {
-		return err
-	}
 	for _, kv := range opts {
+		if strings.EqualFold(kv[0], "persiandb.session") {
+			continue
+		}
 		if err := c.sess.SetParam(kv[0], kv[1]); err != nil {
 			return err
 		}

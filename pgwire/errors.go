@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/jackc/pgx/v5/pgproto3"
+	"github.com/persiandb/persiandb/sql"
 	"github.com/persiandb/persiandb/sql/pgerr"
 )
 
@@ -65,6 +66,18 @@ var (
 // canceled, as Postgres words each cause.
 func canceledError(err error, cause error) error {
 	if pgerr.CodeOf(err) != pgerr.QueryCanceled {
+		return err
+	}
+	if errors.Is(err, sql.ErrNotDurable) {
+		// A commit's wait for durability: the transaction committed, which
+		// the detail says whatever the cause.
+		detail := pgerr.As(err).Detail
+		switch cause {
+		case errTimeout:
+			return pgerr.New(pgerr.QueryCanceled, "canceling wait for a durable checkpoint due to statement timeout").WithDetail("%s", detail)
+		case errShutdown:
+			return fatalf(pgerr.AdminShutdown, "canceling the wait for a durable checkpoint and terminating connection due to administrator command").WithDetail("%s", detail)
+		}
 		return err
 	}
 	switch cause {

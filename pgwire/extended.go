@@ -223,8 +223,13 @@ func (c *conn) sync() error {
 	c.syncing = false
 	if c.pipeline {
 		c.pipeline = false
-		if err := c.sess.EndImplicit(!failed); err != nil {
-			if err := c.sendError(nil, err); err != nil {
+		// The commit may wait for a durable checkpoint: cancelable, and
+		// under statement_timeout.
+		ctx, done := c.statementContext()
+		err := c.sess.EndImplicit(ctx, !failed)
+		done()
+		if err != nil {
+			if err := c.sendError(ctx, err); err != nil {
 				return err
 			}
 		}

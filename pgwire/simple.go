@@ -1,6 +1,8 @@
 package pgwire
 
 import (
+	"context"
+
 	"github.com/jackc/pgx/v5/pgproto3"
 	"github.com/persiandb/persiandb/sql"
 )
@@ -44,7 +46,7 @@ func (c *conn) simpleQuery(q string) error {
 			ok = false
 			if err := c.sendError(ctx, err); err != nil {
 				if multi {
-					_ = c.sess.EndImplicit(false)
+					_ = c.sess.EndImplicit(context.Background(), false)
 				}
 				return err
 			}
@@ -53,8 +55,13 @@ func (c *conn) simpleQuery(q string) error {
 		c.sendResult(r, nil, true)
 	}
 	if multi {
-		if err := c.sess.EndImplicit(ok); err != nil {
-			if err := c.sendError(nil, err); err != nil {
+		// The commit may wait for a durable checkpoint: it is part of the
+		// query, cancelable and under statement_timeout.
+		ctx, done := c.statementContext()
+		err := c.sess.EndImplicit(ctx, ok)
+		done()
+		if err != nil {
+			if err := c.sendError(ctx, err); err != nil {
 				return err
 			}
 		}

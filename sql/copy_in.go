@@ -59,7 +59,7 @@ func (s *Session) copyIn(ctx context.Context, cp *dialect.CopyStmt, opts copyOpt
 	if s.tx != nil || s.implicit {
 		// The block's transaction (inTxn opens an implicit block's), which
 		// the block's end commits.
-		_, _ = s.inTxn(func(tx *txn.Txn) (*Result, error) { c.tx = tx; return nil, nil })
+		_, _ = s.inTxn(ctx, func(tx *txn.Txn) (*Result, error) { c.tx = tx; return nil, nil })
 	} else {
 		// A transaction of the COPY's own, which inTxn cannot give: it
 		// must stay open after this call returns, until Done.
@@ -256,7 +256,7 @@ func (c *CopyIn) Done(ctx context.Context) (*Result, error) {
 	}
 	c.done, c.buf = true, nil
 	if c.implicit {
-		if err := c.tx.Commit(); err != nil {
+		if err := c.s.commitTxn(ctx, c.tx); err != nil {
 			c.err = c.s.fail(err)
 			return nil, c.err
 		}

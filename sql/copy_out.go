@@ -33,7 +33,7 @@ type CopyOut struct {
 
 // copyOut runs COPY TO STDOUT, from a table or a query.
 func (s *Session) copyOut(ctx context.Context, cp *dialect.CopyStmt, opts copyOptions) (*Result, error) {
-	return s.inTxn(func(tx *txn.Txn) (*Result, error) {
+	return s.inTxn(ctx, func(tx *txn.Txn) (*Result, error) {
 		s.plan.Txn = tx
 		q, t, err := s.planCopyOut(cp)
 		if err != nil {

@@ -13,4 +13,17 @@
 // ddl_alter.go, indexes in ddl_index.go (the back-fill itself in
 // catalog/index.go and storage/index_build.go), views in ddl_view.go,
 // sequences in ddl_sequence.go and TRUNCATE in truncate.go.
+//
+// # Durability
+//
+// The engine does not know how checkpoints are taken: it is given a
+// Checkpointer (declared in durability.go; sql/sqlcpr adapts cpr's).
+// durability.go states the contract as numbered points: CHECKPOINT, the
+// wait of every writing commit under synchronous_commit (COMMIT, inTxn's
+// autocommit, EndImplicit, COPY), why a failed wait is an error although
+// the transaction stays committed in memory (ErrNotDurable), the commit
+// point parameters and the persiandb_checkpoints view, whose rows the
+// executor asks for when the plan runs (plan.Virtual), so cached plans
+// stay correct. Without a checkpointer nothing waits and CHECKPOINT does
+// nothing.
 package sql

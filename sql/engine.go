@@ -4,6 +4,7 @@ import (
 	"sync/atomic"
 
 	"github.com/persiandb/persiandb/sql/catalog"
+	"github.com/persiandb/persiandb/storage"
 	"github.com/persiandb/persiandb/txn"
 )
 
@@ -17,6 +18,27 @@ type Engine struct {
 	// version changes with every DDL statement and at the end of every
 	// transaction that ran one; cached plans are valid for one version.
 	version atomic.Uint64
+
+	// cp makes commits durable and runs CHECKPOINT (durability.go); nil
+	// keeps everything in memory. syncCommit is the server's default
+	// synchronous_commit ("" for the built-in "on"). Both are set before
+	// the first session opens and only read afterwards.
+	cp         Checkpointer
+	syncCommit string
+	// virtual is virtualRows as a func value made once, for every
+	// statement's exec.Context.
+	virtual func(string) ([][]storage.Value, error)
+}
+
+// defaultSettings are a new session's parameters: Postgres's defaults
+// with the server's own (synchronous_commit). RESET and SET .. TO
+// DEFAULT return to them.
+func (e *Engine) defaultSettings() *settings {
+	s := newSettings()
+	if e.syncCommit != "" {
+		s.vals["synchronous_commit"].value = e.syncCommit
+	}
+	return s
 }
 
 // Open opens the SQL engine over a transaction manager.
@@ -25,7 +47,9 @@ func Open(m *txn.Manager) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{m: m, cat: cat}, nil
+	e := &Engine{m: m, cat: cat}
+	e.virtual = e.virtualRows
+	return e, nil
 }
 
 // Catalog returns the engine's catalog.

@@ -31,6 +31,10 @@ type Prepared struct {
 	// *planner.DML), kept like query; dmlVersion is its catalog version.
 	dml        any
 	dmlVersion uint64
+	// literal marks a statement of the simple-protocol plan cache
+	// (plancache.go), whose plans are never re-planned with the types
+	// inferred for its literals.
+	literal bool
 }
 
 // cachedPlan returns the running prepared statement's DML plan if it is
@@ -44,6 +48,10 @@ func cachedPlan[T any](s *Session, plan func() (T, error)) (T, error) {
 		if d, ok := p.dml.(T); ok {
 			return d, nil
 		}
+	}
+	if p != nil && p.literal {
+		var zero T
+		return zero, errPlanStale
 	}
 	d, err := plan()
 	if err == nil && p != nil {
@@ -142,7 +150,7 @@ func (s *Session) ExecPrepared(ctx context.Context, p *Prepared, params []storag
 	case p.node == nil:
 		r, err = s.execStmt(ctx, p.stmt, params)
 	case p.query != nil:
-		r, err = s.inTxn(func(tx *txn.Txn) (*Result, error) {
+		r, err = s.inTxn(ctx, func(tx *txn.Txn) (*Result, error) {
 			if p.version != s.e.version.Load() {
 				s.plan.Txn = tx
 				s.plan.Begin(p.stmt, p.params)
@@ -163,7 +171,7 @@ func (s *Session) ExecPrepared(ctx context.Context, p *Prepared, params []storag
 			return &Result{Columns: p.query.Columns, Rows: rows, Tag: selectTag(len(rows))}, nil
 		})
 	default:
-		r, err = s.inTxn(func(tx *txn.Txn) (*Result, error) {
+		r, err = s.inTxn(ctx, func(tx *txn.Txn) (*Result, error) {
 			s.plan.Txn = tx
 			s.plan.Begin(p.stmt, p.params)
 			s.running = p

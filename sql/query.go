@@ -27,7 +27,7 @@ func (s *Session) query(ctx context.Context, tx *txn.Txn, n ast.ResultSetNode, p
 // it is reused, as a session runs one statement at a time.
 func (s *Session) execContext(ctx context.Context, tx *txn.Txn, params []storage.Value) *exec.Context {
 	scratch := s.ectx.Scratch()
-	s.ectx = exec.Context{Ctx: ctx, Txn: tx, Catalog: s.e.cat, Params: params, Now: s.sem.Now, Location: s.sem.Loc, Sem: &s.sem}
+	s.ectx = exec.Context{Ctx: ctx, Txn: tx, Catalog: s.e.cat, Params: params, Now: s.sem.Now, Location: s.sem.Loc, Sem: &s.sem, Virtual: s.e.virtual}
 	s.ectx.SetScratch(scratch)
 	return &s.ectx
 }

@@ -72,15 +72,19 @@ type Session struct {
 	reported map[string]string
 	// ddl is set while the running transaction has changed the catalog.
 	ddl bool
+	// pc is the simple-protocol plan cache (plancache.go); nil until
+	// first used.
+	pc *planCache
 }
 
 // NewSession opens a session; name identifies it across restarts (for
 // commit points) and may be empty.
 func (e *Engine) NewSession(name string) *Session {
-	s := &Session{e: e, ts: e.m.NewSession(name), parser: dialect.NewParser(), settings: newSettings(), prepared: map[string]*Prepared{}}
+	s := &Session{e: e, ts: e.m.NewSession(name), parser: dialect.NewParser(), settings: e.defaultSettings(), prepared: map[string]*Prepared{}}
+	s.settings.vals[paramSessionName].value = name
 	s.sem.Loc = time.UTC
 	s.sem.Session = sessionInfo{s}
-	s.plan = planner.Planner{Cat: e.cat, Sem: &s.sem, ParseExpr: s.parseExpr, ParseStmt: s.parseStmt}
+	s.plan = planner.Planner{Cat: e.cat, Sem: &s.sem, ParseExpr: s.parseExpr, ParseStmt: s.parseStmt, Virtual: virtualColumns}
 	return s
 }
 
@@ -170,6 +174,12 @@ func (s *Session) Exec(ctx context.Context, query string) ([]*Result, error) {
 
 // ExecOne runs one statement.
 func (s *Session) ExecOne(ctx context.Context, text string) (*Result, error) {
+	if r, ok, err := s.execCached(ctx, text); ok {
+		if err != nil {
+			return nil, s.fail(err)
+		}
+		return r, nil
+	}
 	st, err := dialect.Prepare(text)
 	if err != nil {
 		return nil, s.fail(syntaxError(err))

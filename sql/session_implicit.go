@@ -1,6 +1,10 @@
 package sql
 
-import "github.com/persiandb/persiandb/sql/pgerr"
+import (
+	"context"
+
+	"github.com/persiandb/persiandb/sql/pgerr"
+)
 
 // BeginImplicit starts an implicit transaction block: until EndImplicit,
 // statements outside an explicit block share one transaction, so that a
@@ -14,8 +18,10 @@ func (s *Session) BeginImplicit() {
 }
 
 // EndImplicit ends an implicit block: ok commits its transaction, !ok (an
-// error was reported) rolls it back. It returns the commit's error.
-func (s *Session) EndImplicit(ok bool) error {
+// error was reported) rolls it back. It returns the commit's error, or
+// that of the wait for durability under synchronous_commit (bounded by
+// ctx), after which the transaction is committed nonetheless.
+func (s *Session) EndImplicit(ctx context.Context, ok bool) error {
 	s.implicit = false
 	if !s.implicitTx {
 		return nil
@@ -28,8 +34,12 @@ func (s *Session) EndImplicit(ok bool) error {
 		s.endSettings(false)
 		return nil
 	}
+	sync := s.syncCommit()
 	err := tx.Commit()
 	s.endSettings(err == nil)
+	if err == nil {
+		err = s.awaitDurable(ctx, tx, sync)
+	}
 	if err != nil {
 		return pgerr.Flatten(err)
 	}

@@ -14,11 +14,8 @@ import (
 type sessionInfo struct{ s *Session }
 
 func (i sessionInfo) Setting(name string, missingOK bool) (string, bool, error) {
-	switch strings.ToLower(name) {
-	case "transaction_isolation":
-		return i.s.isolationName(), true, nil
-	case "transaction_read_only":
-		return i.s.readOnlyName(), true, nil
+	if v, ok := i.s.liveSetting(strings.ToLower(name)); ok {
+		return v, true, nil
 	}
 	v, err := i.s.settings.get(name)
 	if err != nil {

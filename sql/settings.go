@@ -49,7 +49,7 @@ func newSettings() *settings {
 	add("idle_in_transaction_session_timeout", "0", checkMillis("idle_in_transaction_session_timeout"))
 	add("extra_float_digits", "1", checkFloatDigits)
 	add("search_path", "\"$user\", public", nil)
-	add("synchronous_commit", "on", nil)
+	add("synchronous_commit", "on", checkSyncCommit)
 	add("max_identifier_length", "63", readOnly("max_identifier_length"))
 	add("is_superuser", "on", readOnly("is_superuser"))
 	add("session_authorization", "postgres", nil)
@@ -63,6 +63,11 @@ func newSettings() *settings {
 	add("lc_time", "C", nil)
 	add("row_security", "on", nil)
 	add("jit", "off", nil)
+	// PersianDB's own (durability.go): the session's name, fixed at
+	// start-up, and its commit points, computed when read.
+	add(paramSessionName, "", readOnly(paramSessionName))
+	add(paramCommitPoint, "0", readOnly(paramCommitPoint))
+	add(paramDurablePoint, "0", readOnly(paramDurablePoint))
 	return s
 }
 

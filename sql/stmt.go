@@ -28,7 +28,7 @@ func (s *Session) execStmt(ctx context.Context, st *dialect.Stmt, params []stora
 	case dialect.KindBegin:
 		return s.begin(st)
 	case dialect.KindCommit:
-		return s.commit()
+		return s.commit(ctx)
 	case dialect.KindRollback:
 		return s.rollback()
 	case dialect.KindSavepoint, dialect.KindRelease, dialect.KindRollbackTo:
@@ -45,13 +45,15 @@ func (s *Session) execStmt(ctx context.Context, st *dialect.Stmt, params []stora
 		return &Result{Tag: "VACUUM"}, nil
 	case dialect.KindAnalyze:
 		return &Result{Tag: "ANALYZE"}, nil
+	case dialect.KindCheckpoint:
+		return s.checkpoint(ctx)
 	case dialect.KindTruncate:
-		return s.inTxn(func(tx *txn.Txn) (*Result, error) {
+		return s.inTxn(ctx, func(tx *txn.Txn) (*Result, error) {
 			s.plan.Txn = tx
 			return s.truncate(ctx, tx, st)
 		})
 	case dialect.KindCreateRole, dialect.KindAlterRole, dialect.KindDropRole:
-		return s.inTxn(func(tx *txn.Txn) (*Result, error) { return s.roleStmt(ctx, tx, st) })
+		return s.inTxn(ctx, func(tx *txn.Txn) (*Result, error) { return s.roleStmt(ctx, tx, st) })
 	case dialect.KindParsed:
 		return s.execParsed(ctx, st, params)
 	case dialect.KindPrepare:
@@ -75,8 +77,9 @@ func (s *Session) execStmt(ctx context.Context, st *dialect.Stmt, params []stora
 }
 
 // inTxn runs f in the open block's transaction, or in a transaction of
-// its own that commits if f succeeds.
-func (s *Session) inTxn(f func(tx *txn.Txn) (*Result, error)) (*Result, error) {
+// its own that commits if f succeeds (and, under synchronous_commit, is
+// durable before inTxn returns; ctx bounds that wait).
+func (s *Session) inTxn(ctx context.Context, f func(tx *txn.Txn) (*Result, error)) (*Result, error) {
 	s.sem.Now = time.Now()
 	if s.tx != nil {
 		s.tx.NewStatement()
@@ -98,7 +101,7 @@ func (s *Session) inTxn(f func(tx *txn.Txn) (*Result, error)) (*Result, error) {
 		tx.Rollback()
 		return nil, err
 	}
-	if err := tx.Commit(); err != nil {
+	if err := s.commitTxn(ctx, tx); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -151,7 +154,7 @@ func (s *Session) begin(st *dialect.Stmt) (*Result, error) {
 	return r, nil
 }
 
-func (s *Session) commit() (*Result, error) {
+func (s *Session) commit(ctx context.Context) (*Result, error) {
 	if s.tx == nil {
 		return &Result{Tag: "COMMIT", Notices: []*pgerr.Error{noTxnWarning()}}, nil
 	}
@@ -167,9 +170,14 @@ func (s *Session) commit() (*Result, error) {
 		s.endSettings(false)
 		return &Result{Tag: "ROLLBACK"}, nil
 	}
+	// synchronous_commit as the transaction leaves it (SET LOCAL counts).
+	sync := s.syncCommit()
 	err := tx.Commit()
 	s.endSettings(err == nil)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.awaitDurable(ctx, tx, sync); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -223,7 +231,7 @@ func (s *Session) set(st *dialect.Stmt) (*Result, error) {
 	name := strings.ToLower(st.Name)
 	v := st.Value()
 	if st.Default {
-		def, _ := newSettings().get(name)
+		def, _ := s.e.defaultSettings().get(name)
 		v = def
 	}
 	if name == "transaction_isolation" && s.tx != nil {
@@ -299,7 +307,7 @@ func (s *Session) isolationName() string {
 }
 
 func (s *Session) reset(st *dialect.Stmt) (*Result, error) {
-	defaults := newSettings()
+	defaults := s.e.defaultSettings()
 	names := []string{strings.ToLower(st.Name)}
 	if names[0] == "all" {
 		names = defaults.names()
@@ -334,19 +342,20 @@ func (s *Session) show(st *dialect.Stmt) (*Result, error) {
 	if name == "all" {
 		r := &Result{Columns: []planner.ResultColumn{textCol("name"), textCol("setting"), textCol("description")}}
 		for _, n := range s.settings.names() {
-			v, _ := s.settings.get(n)
+			v, ok := s.liveSetting(n)
+			if !ok {
+				v, _ = s.settings.get(n)
+			}
 			r.Rows = append(r.Rows, []storage.Value{storage.Text(paramName(n)), storage.Text(v), storage.Text("")})
 		}
 		r.Tag = "SHOW"
 		return r, nil
 	}
-	var v string
-	switch name {
-	case "transaction_isolation", "transaction isolation level":
-		v, name = s.isolationName(), "transaction_isolation"
-	case "transaction_read_only":
-		v = s.readOnlyName()
-	default:
+	if name == "transaction isolation level" {
+		name = "transaction_isolation"
+	}
+	v, ok := s.liveSetting(name)
+	if !ok {
 		var err error
 		if v, err = s.settings.get(name); err != nil {
 			return nil, err
@@ -378,7 +387,7 @@ func (s *Session) execParsed(ctx context.Context, st *dialect.Stmt, params []sto
 		return nil, pgerr.New(pgerr.SyntaxError, "cannot run %d statements as one", len(nodes))
 	}
 	node := nodes[0]
-	return s.inTxn(func(tx *txn.Txn) (*Result, error) {
+	return s.inTxn(ctx, func(tx *txn.Txn) (*Result, error) {
 		s.plan.Txn = tx
 		s.plan.Begin(st, nil)
 		return s.run(ctx, tx, st, node, params)

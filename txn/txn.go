@@ -320,10 +320,14 @@ func (t *Txn) undo(n int) {
 			// A new key: take it out of the tree.
 			t.removeNewKey(w)
 		} else {
+			// Reopen the old version while the slot still points at ours
+			// (so the key is still locked): once the CAS below unlocks it,
+			// another writer may supersede the old version at once, and a
+			// late store here would erase that writer's end timestamp.
+			lg.Record(w.prev).SetEndTS(0)
 			if !w.table.CASHead(w.slot, w.addr, w.prev) {
 				panic("txn: locked slot changed under its holder")
 			}
-			lg.Record(w.prev).SetEndTS(0)
 		}
 		r.SetFlag(storage.FlagInvalid)
 		t.m.store.NoteGarbage(r.Size())

@@ -11,13 +11,16 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/mattn/go-isatty"
+	"github.com/persiandb/persiandb/cpr"
 	"github.com/persiandb/persiandb/pgwire"
 	"github.com/persiandb/persiandb/sql"
+	"github.com/persiandb/persiandb/sql/sqlcpr"
 	"github.com/persiandb/persiandb/storage"
 	"github.com/persiandb/persiandb/txn"
 	"github.com/rs/zerolog"
@@ -36,6 +39,14 @@ type serveFlags struct {
 	logFormat      string
 	grace          time.Duration
 	debugListen    string
+	// Checkpoints: zero values mean the defaults (workers: one per core;
+	// keep: 2; synchronous commit: on). interval 0 takes no periodic
+	// checkpoints (commits under synchronous_commit and CHECKPOINT still
+	// take them).
+	checkpointInterval time.Duration
+	checkpointWorkers  int
+	checkpointKeep     int
+	syncCommit         string
 }
 
 func serve(args []string) int {
@@ -53,6 +64,10 @@ func serve(args []string) int {
 	fs.StringVar(&f.logFormat, "log-format", "auto", "log format: auto (console on a terminal, JSON otherwise), console or json")
 	fs.DurationVar(&f.grace, "shutdown-grace", 10*time.Second, "on SIGINT/SIGTERM, how long running statements may finish before they are canceled")
 	fs.StringVar(&f.debugListen, "debug-listen", "", "address for Go's profiling endpoints (/debug/pprof); off when empty. Keep it on loopback")
+	fs.DurationVar(&f.checkpointInterval, "checkpoint-interval", time.Second, "how often to take a checkpoint into <data-dir>/checkpoints when something committed; 0 disables periodic checkpoints")
+	fs.IntVar(&f.checkpointWorkers, "checkpoint-workers", runtime.GOMAXPROCS(0), "parallel flush workers per checkpoint (default: one per core)")
+	fs.IntVar(&f.checkpointKeep, "checkpoint-keep", 2, "how many complete checkpoints to keep; older ones are removed once a newer one is durable")
+	fs.StringVar(&f.syncCommit, "synchronous-commit", "on", "server default of synchronous_commit: on (COMMIT returns once a checkpoint holding it is durable) or off")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -63,19 +78,58 @@ func serve(args []string) int {
 		fmt.Fprintf(os.Stderr, "persiandb serve: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
+	if err := f.checkCheckpointFlags(); err != nil {
+		fmt.Fprintln(os.Stderr, "persiandb serve:", err)
+		return 2
+	}
 	log, err := newLogger(os.Stderr, f.logLevel, f.logFormat)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "persiandb serve:", err)
 		return 2
 	}
-	if err := run(f, log); err != nil {
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	if err := run(f, log, sigs, nil); err != nil {
 		log.Error().Msg(err.Error())
 		return 1
 	}
 	return 0
 }
 
-func run(f serveFlags, log zerolog.Logger) error {
+// checkCheckpointFlags refuses checkpoint flags out of range.
+func (f *serveFlags) checkCheckpointFlags() error {
+	switch {
+	case f.checkpointInterval < 0:
+		return errors.New("--checkpoint-interval cannot be negative (0 disables periodic checkpoints)")
+	case f.checkpointWorkers < 1:
+		return errors.New("--checkpoint-workers must be at least 1")
+	case f.checkpointKeep < 1:
+		return errors.New("--checkpoint-keep must be at least 1")
+	}
+	if _, err := syncCommitSetting(f.syncCommit); err != nil {
+		return err
+	}
+	return nil
+}
+
+// syncCommitSetting checks --synchronous-commit with the engine's own
+// rules ("" is on).
+func syncCommitSetting(v string) (string, error) {
+	if v == "" {
+		return "on", nil
+	}
+	var e sql.Engine
+	if err := e.SetSynchronousCommit(v); err != nil {
+		return "", fmt.Errorf("--synchronous-commit: %v", err)
+	}
+	return v, nil
+}
+
+// run serves until the first value on sigs (or until serving fails);
+// ready, if not nil, receives the listening address once clients can
+// connect.
+func run(f serveFlags, log zerolog.Logger, sigs <-chan os.Signal, ready chan<- net.Addr) error {
 	cfg := pgwire.Config{Log: log, MaxConnections: f.maxConnections, MaxMessageSize: f.maxMessage}
 	var err error
 	if cfg.AuthLocal, err = authMethod(f.authLocal, true); err != nil {
@@ -93,6 +147,10 @@ func run(f serveFlags, log zerolog.Logger) error {
 			return fmt.Errorf("loading the TLS certificate: %w", err)
 		}
 		cfg.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	syncCommit, err := syncCommitSetting(f.syncCommit)
+	if err != nil {
+		return err
 	}
 	unlock, err := openDataDir(f.dataDir)
 	if err != nil {
@@ -113,22 +171,60 @@ func run(f serveFlags, log zerolog.Logger) error {
 	defer m.Close()
 	eng, err := sql.Open(m)
 	if err != nil {
+		ln.Close()
 		return err
 	}
+	if err := eng.SetSynchronousCommit(syncCommit); err != nil {
+		ln.Close()
+		return err
+	}
+	cpDir := filepath.Join(f.dataDir, "checkpoints")
+	moved, err := setAsideUnrecovered(cpDir, time.Now())
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if moved != "" {
+		log.Warn().Str("moved_to", moved).Msg("the data directory holds checkpoints from an earlier run; recovery is not built yet, so they were set aside (not loaded, not deleted) and this server starts empty")
+	}
+	cp, err := cpr.New(m, cpr.Options{Dir: cpDir, Workers: f.checkpointWorkers, Keep: f.checkpointKeep,
+		Log: log.With().Str("component", "checkpoint").Logger(), Extra: eng.CheckpointExtra})
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("opening the checkpoint directory: %w", err)
+	}
+	defer cp.Close()
+	eng.SetCheckpointer(sqlcpr.Adapt(cp))
 	cfg.Engine = eng
 	srv := pgwire.NewServer(cfg)
 	if f.debugListen != "" {
 		if err := serveDebug(f.debugListen, log); err != nil {
+			ln.Close()
 			return err
 		}
 	}
 
-	log.Warn().Msg("checkpoints are not built yet: data lives in memory only and is lost when the server stops")
-	log.Info().Str("listen", ln.Addr().String()).Str("data_dir", f.dataDir).Bool("tls", cfg.TLS != nil).
-		Str("auth_local", string(cfg.AuthLocal)).Str("auth_remote", string(cfg.AuthRemote)).Msg("ready to accept connections")
+	runCtx, stopRun := context.WithCancel(context.Background())
+	periodic := make(chan struct{})
+	defer func() { stopRun(); <-periodic }() // before cp.Close and m.Close
+	if f.checkpointInterval > 0 {
+		go func() {
+			defer close(periodic)
+			cp.Run(runCtx, f.checkpointInterval)
+		}()
+	} else {
+		close(periodic)
+	}
 
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	log.Warn().Str("checkpoint_dir", cpDir).Msg("data is checkpointed to disk, but recovery at start-up is not built yet: a restarted server starts empty (its checkpoints are kept for a later recovery)")
+	log.Info().Str("listen", ln.Addr().String()).Str("data_dir", f.dataDir).Bool("tls", cfg.TLS != nil).
+		Str("auth_local", string(cfg.AuthLocal)).Str("auth_remote", string(cfg.AuthRemote)).
+		Dur("checkpoint_interval", f.checkpointInterval).Int("checkpoint_workers", f.checkpointWorkers).
+		Str("synchronous_commit", syncCommit).Msg("ready to accept connections")
+	if ready != nil {
+		ready <- ln.Addr()
+	}
+
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
@@ -151,7 +247,48 @@ func run(f serveFlags, log zerolog.Logger) error {
 	}
 	<-served
 	log.Info().Msg("server stopped")
+
+	// The final checkpoint holds every commit: no session is left.
+	stopRun()
+	<-periodic
+	info, err := cp.Checkpoint(context.Background())
+	if err != nil {
+		return fmt.Errorf("final checkpoint failed; commits since the last durable checkpoint are not on disk: %w", err)
+	}
+	log.Info().Uint64("id", info.ID).Uint64("cut", info.Cut).Int64("rows", info.Rows).
+		Dur("took", info.Finished.Sub(info.Started)).Msg("final checkpoint durable")
 	return nil
+}
+
+// setAsideUnrecovered renames a checkpoint directory that holds a
+// manifest to checkpoints.unrecovered-<time>, and returns the new path
+// ("" if there was nothing to set aside). Until recovery is built, a new
+// run starts empty: left in place, the old checkpoints would be retired
+// by the new run's retention (their data lost for good), and their cut
+// would make cpr take commits of the new, restarted clock as durable.
+func setAsideUnrecovered(dir string, now time.Time) (string, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("reading the checkpoint directory: %w", err)
+	}
+	found := false
+	for _, e := range entries {
+		if _, ok := cpr.ParseManifestName(e.Name()); ok {
+			found = true
+			break
+		}
+	}
+	if !found {
+		return "", nil
+	}
+	to := dir + ".unrecovered-" + now.UTC().Format("20060102T150405.000000000Z")
+	if err := os.Rename(dir, to); err != nil {
+		return "", fmt.Errorf("setting aside the checkpoints of an earlier run: %w", err)
+	}
+	return to, nil
 }
 
 func authMethod(s string, local bool) (pgwire.AuthMethod, error) {

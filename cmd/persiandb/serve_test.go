@@ -1,10 +1,18 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/persiandb/persiandb/cpr"
 	"github.com/rs/zerolog"
 )
 
@@ -15,7 +23,7 @@ func TestServePortInUse(t *testing.T) {
 	}
 	defer ln.Close()
 	f := serveFlags{listen: ln.Addr().String(), dataDir: t.TempDir(), authLocal: "trust", authRemote: "scram-sha-256", logLevel: "info"}
-	err = run(f, zerolog.Nop())
+	err = run(f, zerolog.Nop(), nil, nil)
 	if err == nil || !strings.Contains(err.Error(), "already in use") {
 		t.Fatalf("want a clear address-in-use error, got %v", err)
 	}
@@ -44,5 +52,102 @@ func TestServeFlagErrors(t *testing.T) {
 		if code := serve(args); code == 0 {
 			t.Errorf("serve %v: exit 0", args)
 		}
+	}
+}
+
+func TestServeCheckpointFlagErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"--checkpoint-interval", "-1s"},
+		{"--checkpoint-workers", "0"},
+		{"--checkpoint-keep", "0"},
+		{"--synchronous-commit", "sometimes"},
+	} {
+		if code := serve(args); code != 2 {
+			t.Errorf("serve %v: exit %d, want 2", args, code)
+		}
+	}
+}
+
+// startServe runs the server in dir until the returned stop is called;
+// stop returns run's error.
+func startServe(t *testing.T, dir string) (addr net.Addr, stop func() error) {
+	t.Helper()
+	f := serveFlags{listen: "127.0.0.1:0", dataDir: dir, authLocal: "trust", authRemote: "scram-sha-256",
+		grace: 5 * time.Second, checkpointInterval: time.Hour, checkpointWorkers: 2, checkpointKeep: 2, syncCommit: "off"}
+	sigs := make(chan os.Signal, 1)
+	ready := make(chan net.Addr, 1)
+	done := make(chan error, 1)
+	go func() { done <- run(f, zerolog.Nop(), sigs, ready) }()
+	select {
+	case addr = <-ready:
+	case err := <-done:
+		t.Fatalf("run: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the server did not start")
+	}
+	return addr, func() error {
+		sigs <- syscall.SIGTERM
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(20 * time.Second):
+			t.Fatal("the server did not stop")
+			return nil
+		}
+	}
+}
+
+func manifests(t *testing.T, dir string) int {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range entries {
+		if _, ok := cpr.ParseManifestName(e.Name()); ok {
+			n++
+		}
+	}
+	return n
+}
+
+// The server takes a final checkpoint at a clean shutdown, and sets an
+// earlier run's checkpoints aside at start-up (recovery is not built).
+func TestServeFinalCheckpoint(t *testing.T) {
+	dir := t.TempDir()
+	cpDir := filepath.Join(dir, "checkpoints")
+	addr, stop := startServe(t, dir)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c, err := pgx.Connect(ctx, fmt.Sprintf("postgres://postgres@%s/postgres?sslmode=disable", addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sc string
+	if err := c.QueryRow(ctx, "SHOW synchronous_commit").Scan(&sc); err != nil || sc != "off" {
+		t.Fatalf("synchronous_commit %q (%v), want the flag's off", sc, err)
+	}
+	if _, err := c.Exec(ctx, "CREATE TABLE t(a int PRIMARY KEY); INSERT INTO t VALUES (1)"); err != nil {
+		t.Fatal(err)
+	}
+	if n := manifests(t, cpDir); n != 0 {
+		t.Fatalf("%d manifests before shutdown under synchronous_commit = off", n)
+	}
+	c.Close(ctx)
+	if err := stop(); err != nil {
+		t.Fatalf("stop: %v", err)
+	}
+	if n := manifests(t, cpDir); n != 1 {
+		t.Fatalf("%d manifests after a clean shutdown, want 1 (the final checkpoint)", n)
+	}
+
+	_, stop = startServe(t, dir)
+	if err := stop(); err != nil {
+		t.Fatalf("second run: %v", err)
+	}
+	aside, _ := filepath.Glob(cpDir + ".unrecovered-*")
+	if len(aside) != 1 || manifests(t, aside[0]) != 1 {
+		t.Fatalf("set aside: %v", aside)
 	}
 }

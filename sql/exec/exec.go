@@ -42,6 +42,9 @@ type Context struct {
 	// context makes the running plan fail with txn.ErrCanceled (57014).
 	// Long loops check it every interruptEvery steps.
 	Ctx context.Context
+	// Virtual returns the rows of a plan.Virtual system view; nil means
+	// no such views exist.
+	Virtual func(name string) ([]Row, error)
 
 	// outer is the stack of rows that enclosing queries are evaluating
 	// subqueries for, innermost last; plan.Outer{Depth: d} reads
@@ -96,6 +99,15 @@ func Build(c *Context, n plan.Node) (Iterator, error) {
 		return buildValues(c, n)
 	case *plan.Series:
 		return buildSeries(c, n)
+	case *plan.Virtual:
+		if c.Virtual == nil {
+			return nil, errNotBuilt(n)
+		}
+		rows, err := c.Virtual(n.Name)
+		if err != nil {
+			return nil, err
+		}
+		return &sliceIter{rows: rows}, nil
 	case *plan.RecursiveUnion:
 		return buildRecursive(c, n)
 	case *plan.WorkTable:

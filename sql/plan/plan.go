@@ -70,6 +70,14 @@ type Series struct {
 	Col               Column
 }
 
+// Virtual reads a system view whose rows live outside the catalog and
+// the log (persiandb_checkpoints): the executor asks its Context for them
+// each time the plan runs, so a cached plan never shows stale rows.
+type Virtual struct {
+	Name string
+	Cols []Column
+}
+
 // RecursiveUnion is WITH RECURSIVE's loop: Init's rows, then Step run
 // again and again over the rows the previous round produced (which
 // WorkTable nodes with the same ID read) until a round produces none.
@@ -240,6 +248,7 @@ func (n *IndexScan) Columns() []Column {
 	return tableColumns(n.Table)
 }
 func (n *Series) Columns() []Column         { return []Column{n.Col} }
+func (n *Virtual) Columns() []Column        { return n.Cols }
 func (n *RecursiveUnion) Columns() []Column { return n.Cols }
 func (n *WorkTable) Columns() []Column      { return n.Cols }
 func (n *Filter) Columns() []Column         { return n.Input.Columns() }
@@ -259,6 +268,7 @@ func (*Values) node()         {}
 func (*Scan) node()           {}
 func (*IndexScan) node()      {}
 func (*Series) node()         {}
+func (*Virtual) node()        {}
 func (*RecursiveUnion) node() {}
 func (*WorkTable) node()      {}
 func (*Filter) node()         {}
@@ -276,6 +286,7 @@ var (
 	_ Node = (*Values)(nil)
 	_ Node = (*Scan)(nil)
 	_ Node = (*IndexScan)(nil)
+	_ Node = (*Virtual)(nil)
 	_ Node = (*Filter)(nil)
 	_ Node = (*Project)(nil)
 	_ Node = (*Sort)(nil)

@@ -588,6 +588,9 @@ func (p *Planner) tableSource(n *ast.TableSource, parent *scope) (*fromItem, err
 			if ok {
 				return &fromItem{rel: rel}, nil
 			}
+			if it := p.virtual(name, alias, parent); it != nil {
+				return it, nil
+			}
 			shown := name
 			if src.Schema.O != "" {
 				shown = src.Schema.O + "." + name
@@ -614,6 +617,24 @@ func (p *Planner) tableSource(n *ast.TableSource, parent *scope) (*fromItem, err
 		return &fromItem{rel: renamed(rel, alias, nil, parent)}, nil
 	}
 	return nil, notSupported("FROM item %T is not supported", n.Source)
+}
+
+// virtual plans a system view the executor fills (plan.Virtual), or
+// returns nil if name is none. User tables and views of the same name
+// come first.
+func (p *Planner) virtual(name, alias string, parent *scope) *fromItem {
+	if p.Virtual == nil {
+		return nil
+	}
+	cols := p.Virtual(name)
+	if cols == nil {
+		return nil
+	}
+	sc := &scope{parent: parent}
+	for _, c := range cols {
+		sc.cols = append(sc.cols, column{table: alias, name: c.Name, typ: TypeOf(c.Type)})
+	}
+	return &fromItem{rel: &relation{node: &plan.Virtual{Name: name, Cols: cols}, sc: sc}}
 }
 
 // renamed gives a relation's columns a range variable name (and column

@@ -65,6 +65,9 @@ type Planner struct {
 	// ParseStmt parses rewritten statement text (dialect.Stmt.Text of a
 	// nested statement).
 	ParseStmt func(string) (ast.StmtNode, error)
+	// Virtual returns the columns of the system view name whose rows the
+	// executor supplies (plan.Virtual), or nil if there is none.
+	Virtual func(name string) []plan.Column
 
 	stmt   *dialect.Stmt
 	params []Type

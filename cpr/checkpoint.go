@@ -1,0 +1,606 @@
+package cpr
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/persiandb/persiandb/storage"
+	"github.com/persiandb/persiandb/txn"
+	"github.com/rs/zerolog"
+)
+
+// ErrClosed is returned by Checkpoint and WaitDurable after Close. (It lives
+// here rather than with the format errors: it is the checkpointer's.)
+var ErrClosed = errors.New("cpr: checkpointer closed")
+
+// Phase is a step of the checkpoint state machine (see the package doc).
+type Phase int32
+
+const (
+	// Rest: no checkpoint is running (or the last one is cleaning up).
+	Rest Phase = iota
+	// Prepare: the checkpoint holds compaction and the GC horizon.
+	Prepare
+	// InProgress: the version is shifted; in-flight commits below the cut
+	// drain.
+	InProgress
+	// WaitFlush: workers scan the log and write segments; then the
+	// manifest.
+	WaitFlush
+
+	numPhases
+)
+
+func (p Phase) String() string {
+	switch p {
+	case Rest:
+		return "REST"
+	case Prepare:
+		return "PREPARE"
+	case InProgress:
+		return "IN_PROGRESS"
+	case WaitFlush:
+		return "WAIT_FLUSH"
+	}
+	return fmt.Sprintf("Phase(%d)", int32(p))
+}
+
+// Options configure a Checkpointer.
+type Options struct {
+	// Dir is the checkpoint directory; New creates it (0700).
+	Dir string
+	// FS is the file system; nil means OSFS{}.
+	FS FS
+	// Workers is the number of flush workers (segments per checkpoint at
+	// most); 0 means runtime.GOMAXPROCS(0).
+	Workers int
+	Log     zerolog.Logger
+	// Extra returns the SQL layer's state to store with the checkpoint
+	// (sequence values). It is called after the drain, so it reflects at
+	// least every commit below the cut. May be nil.
+	Extra func() ([]byte, error)
+	// Keep is how many manifests (full checkpoints) to keep, 2 by default.
+	// Older ones and their segments are removed only after a new manifest
+	// is durable.
+	Keep int
+}
+
+// Info describes one checkpoint attempt.
+type Info struct {
+	ID, Version, Cut  uint64
+	Full              bool
+	Started, Finished time.Time
+	// Phases is the time spent in each phase, indexed by Phase; Rest is
+	// the clean-up after the manifest is durable (retention).
+	Phases  [numPhases]time.Duration
+	Rows    int64 // records written
+	Bytes   int64 // segment bytes written
+	Workers int   // segments written (workers that had pages to scan)
+	Status  string
+	Err     string
+}
+
+// Info.Status values.
+const (
+	StatusOK     = "ok"
+	StatusFailed = "failed"
+)
+
+// historyLen bounds History.
+const historyLen = 100
+
+// Checkpointer takes Persian checkpoints of a txn.Manager's store into a
+// directory. Checkpoints run one at a time; transactions never wait for
+// them (only WaitDurable callers do).
+//
+// Group commit (WaitDurable) works in rounds. A round is one checkpoint
+// run that any number of waiters share:
+//
+//	running  the round whose checkpoint is executing (nil if none). Its
+//	         cut is 0 until the version shift, which happens under w's
+//	         lock, so a waiter that sees cut == 0 knows the cut will be
+//	         above every timestamp issued so far, its own included.
+//	pending  the round the next checkpoint will run, created by the first
+//	         waiter that the running round cannot cover.
+//
+// When a round ends and another is pending, a background goroutine runs
+// it; a direct Checkpoint call also takes the pending round, if any.
+//
+// Lock order: run, then w, then hist.
+type Checkpointer struct {
+	m     *txn.Manager
+	store *storage.Store
+	opts  Options
+	fs    FS
+	log   zerolog.Logger
+
+	phase   atomic.Int32  // current Phase
+	durable atomic.Uint64 // cut of the newest durable checkpoint; written under run
+
+	// run serializes checkpoints and protects what they carry from one to
+	// the next.
+	run struct {
+		sync.Mutex
+		nextID  uint64 // id of the next checkpoint attempt (ids are never reused)
+		prevID  uint64 // newest durable manifest (0 none)
+		prevCut uint64
+		// points is the newest durable commit point of every named session
+		// ever seen, carried from manifest to manifest: txn forgets a
+		// session when it closes.
+		points map[string]uint64
+		// known are the named sessions seen in some checkpoint whose every
+		// commit is not yet covered by a durable manifest. Closed ones stay
+		// until a manifest covers their last commit: a *txn.Session still
+		// answers PointBefore after Close.
+		known map[*txn.Session]struct{}
+	}
+
+	w struct {
+		sync.Mutex
+		running *round
+		pending *round
+		closed  bool
+	}
+
+	hist struct {
+		sync.Mutex
+		list []Info // oldest first, at most historyLen
+	}
+
+	bgCtx    context.Context // background checkpoints run under it; Close cancels it
+	bgCancel context.CancelFunc
+	bg       sync.WaitGroup
+
+	// testHook, if set (tests only, before use), is called on entering
+	// each phase, on the checkpoint's goroutine.
+	testHook func(Phase)
+}
+
+// round is one checkpoint run shared by WaitDurable callers.
+type round struct {
+	done chan struct{} // closed when the checkpoint ended
+	cut  uint64        // 0 until the shift; protected by Checkpointer.w
+	info Info          // valid once done is closed
+	err  error         // valid once done is closed
+}
+
+func newRound() *round { return &round{done: make(chan struct{})} }
+
+// New returns a checkpointer for m writing into opts.Dir. It creates the
+// directory and scans it so that checkpoint ids keep increasing across
+// restarts; the newest readable manifest becomes the previous checkpoint
+// (Durable returns its cut) and its session points are carried on.
+func New(m *txn.Manager, opts Options) (*Checkpointer, error) {
+	if opts.Dir == "" {
+		return nil, errors.New("cpr: Options.Dir is empty")
+	}
+	if opts.FS == nil {
+		opts.FS = OSFS{}
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opts.Keep <= 0 {
+		opts.Keep = 2
+	}
+	c := &Checkpointer{m: m, store: m.Store(), opts: opts, fs: opts.FS, log: opts.Log}
+	c.run.points = map[string]uint64{}
+	c.run.known = map[*txn.Session]struct{}{}
+	if err := c.fs.MkdirAll(opts.Dir); err != nil {
+		return nil, fmt.Errorf("cpr: create checkpoint directory: %w", err)
+	}
+	names, err := c.fs.ReadDir(opts.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("cpr: list checkpoint directory: %w", err)
+	}
+	var manifests []uint64
+	var maxID uint64
+	for _, n := range names {
+		if id, ok := ParseManifestName(n); ok {
+			manifests = append(manifests, id)
+			maxID = max(maxID, id)
+		} else if id, _, ok := ParseSegmentName(n); ok {
+			maxID = max(maxID, id) // a crashed checkpoint's leftovers: do not reuse its id
+		}
+	}
+	c.run.nextID = maxID + 1
+	sort.Slice(manifests, func(i, j int) bool { return manifests[i] > manifests[j] })
+	for _, id := range manifests {
+		b, err := c.fs.ReadFile(c.path(ManifestName(id)))
+		if err == nil {
+			var mf *Manifest
+			if mf, err = DecodeManifest(b); err == nil {
+				c.run.prevID, c.run.prevCut = mf.ID, mf.Cut
+				if mf.Cut > m.Clock().Now() {
+					// The manager was not restored from this checkpoint
+					// (recovery starts the clock past its cut): its cut
+					// says nothing about this clock's commits.
+					c.log.Warn().Uint64("id", mf.ID).Uint64("cut", mf.Cut).Uint64("clock", m.Clock().Now()).
+						Msg("newest checkpoint's cut is ahead of the clock; not taking its cut or session points")
+					break
+				}
+				c.durable.Store(mf.Cut)
+				for _, p := range mf.Sessions {
+					c.run.points[p.Name] = p.Serial
+				}
+				break
+			}
+		}
+		c.log.Warn().Err(err).Uint64("id", id).Msg("checkpoint manifest unreadable; looking at the previous one")
+	}
+	c.bgCtx, c.bgCancel = context.WithCancel(context.Background())
+	return c, nil
+}
+
+// Close stops background checkpoints (waiting for a running one) and fails
+// pending WaitDurable calls with ErrClosed. A Checkpoint call running on
+// another goroutine finishes normally.
+func (c *Checkpointer) Close() {
+	c.w.Lock()
+	c.w.closed = true
+	if p := c.w.pending; p != nil {
+		c.w.pending = nil
+		p.err = ErrClosed
+		close(p.done)
+	}
+	c.w.Unlock()
+	c.bgCancel()
+	c.bg.Wait()
+}
+
+func (c *Checkpointer) path(name string) string { return filepath.Join(c.opts.Dir, name) }
+
+// Phase returns the phase of the running checkpoint (Rest if none).
+func (c *Checkpointer) Phase() Phase { return Phase(c.phase.Load()) }
+
+// Durable returns the cut of the newest durable checkpoint (0 if none):
+// every transaction with a commit timestamp below it survives a crash.
+func (c *Checkpointer) Durable() uint64 { return c.durable.Load() }
+
+// History returns recent checkpoint attempts, oldest first.
+func (c *Checkpointer) History() []Info {
+	c.hist.Lock()
+	defer c.hist.Unlock()
+	return append([]Info(nil), c.hist.list...)
+}
+
+func (c *Checkpointer) record(info Info) {
+	c.hist.Lock()
+	defer c.hist.Unlock()
+	if len(c.hist.list) == historyLen {
+		copy(c.hist.list, c.hist.list[1:])
+		c.hist.list = c.hist.list[:historyLen-1]
+	}
+	c.hist.list = append(c.hist.list, info)
+}
+
+// Checkpoint takes a checkpoint and returns once its manifest is durable.
+// It covers every transaction that committed before the call. If
+// WaitDurable callers are waiting for the next checkpoint, this one serves
+// them too. ctx cancels the flush (the checkpoint then fails cleanly).
+func (c *Checkpointer) Checkpoint(ctx context.Context) (Info, error) {
+	c.run.Lock()
+	defer c.run.Unlock()
+	c.w.Lock()
+	if c.w.closed {
+		c.w.Unlock()
+		return Info{}, ErrClosed
+	}
+	r := c.w.pending
+	c.w.pending = nil
+	if r == nil {
+		r = newRound()
+	}
+	c.w.running = r
+	c.w.Unlock()
+	info, err := c.checkpointLocked(ctx, r)
+	c.endRound(r, info, err)
+	return info, err
+}
+
+// serve runs the pending round, if any is left, in the background.
+func (c *Checkpointer) serve() {
+	defer c.bg.Done()
+	c.run.Lock()
+	defer c.run.Unlock()
+	c.w.Lock()
+	r := c.w.pending
+	if r == nil || c.w.closed {
+		c.w.Unlock()
+		return
+	}
+	c.w.pending = nil
+	c.w.running = r
+	c.w.Unlock()
+	info, err := c.checkpointLocked(c.bgCtx, r)
+	if err != nil {
+		c.log.Warn().Err(err).Uint64("id", info.ID).Msg("group-commit checkpoint failed")
+	}
+	c.endRound(r, info, err)
+}
+
+// endRound publishes a round's outcome and starts the pending round, if
+// any. The caller holds run.
+func (c *Checkpointer) endRound(r *round, info Info, err error) {
+	c.w.Lock()
+	defer c.w.Unlock()
+	r.info, r.err = info, err
+	c.w.running = nil
+	close(r.done)
+	if c.w.pending != nil && !c.w.closed {
+		c.bg.Add(1)
+		go c.serve()
+	}
+}
+
+// WaitDurable returns nil once a checkpoint whose cut is above ts is
+// durable: the transaction that committed at ts survives a crash. If no
+// checkpoint that will cover ts is running or pending, it asks for one;
+// all callers waiting meanwhile share it (group commit). If that checkpoint
+// fails, WaitDurable returns its error; a later call tries again.
+func (c *Checkpointer) WaitDurable(ctx context.Context, ts uint64) error {
+	for {
+		if c.durable.Load() > ts {
+			return nil
+		}
+		c.w.Lock()
+		if c.durable.Load() > ts {
+			c.w.Unlock()
+			return nil
+		}
+		if c.w.closed {
+			c.w.Unlock()
+			return ErrClosed
+		}
+		r := c.w.running
+		// A running round covers ts if its shift is still ahead (the cut
+		// will exceed every timestamp issued so far) or already above ts.
+		if r == nil || (r.cut != 0 && r.cut <= ts) {
+			if c.w.pending == nil {
+				c.w.pending = newRound()
+				if c.w.running == nil {
+					c.bg.Add(1)
+					go c.serve()
+				}
+			}
+			r = c.w.pending
+		}
+		c.w.Unlock()
+		select {
+		case <-r.done:
+			if r.err != nil {
+				return r.err
+			}
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// Run takes a checkpoint every interval while ctx lives, if anything
+// committed since the newest durable cut. Failures are logged; the next
+// tick tries again.
+func (c *Checkpointer) Run(ctx context.Context, interval time.Duration) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		if d := c.Durable(); d != 0 && c.m.Visible() < d {
+			continue // nothing committed since the last cut
+		}
+		if _, err := c.Checkpoint(ctx); err != nil {
+			if errors.Is(err, ErrClosed) {
+				return
+			}
+			if ctx.Err() == nil {
+				c.log.Warn().Err(err).Msg("periodic checkpoint failed")
+			}
+		}
+	}
+}
+
+func (c *Checkpointer) setPhase(p Phase) {
+	c.phase.Store(int32(p))
+	if c.testHook != nil {
+		c.testHook(p)
+	}
+}
+
+// checkpointLocked runs one checkpoint for round r. The caller holds run
+// and made r the running round.
+func (c *Checkpointer) checkpointLocked(ctx context.Context, r *round) (info Info, err error) {
+	id := c.run.nextID
+	c.run.nextID++ // a failed attempt's id is not reused: its files may linger
+	info = Info{ID: id, Full: true, Started: time.Now(), Status: StatusFailed}
+	lg := c.store.Log()
+	clock := c.m.Clock()
+
+	phaseStart := info.Started
+	enter := func(p Phase) {
+		now := time.Now()
+		info.Phases[c.Phase()] += now.Sub(phaseStart)
+		phaseStart = now
+		c.setPhase(p)
+	}
+
+	var (
+		releaseHold, releaseReader func()
+		created                    []string // segment files of this attempt
+		manifestWritten            bool
+	)
+	defer func() {
+		if releaseHold != nil {
+			releaseHold()
+			releaseReader()
+		}
+		if err != nil {
+			c.removeAttempt(id, created, manifestWritten)
+			info.Err = err.Error()
+			info.Finished = time.Now()
+			if c.Phase() != Rest {
+				enter(Rest)
+			}
+			c.record(info)
+			c.log.Error().Err(err).Uint64("id", id).Msg("checkpoint failed")
+		}
+	}()
+
+	// PREPARE. The reader registration keeps the GC horizon at or below
+	// the current visible timestamp, which is below the coming cut, so no
+	// version visible at the cut becomes garbage, and the catalog does not
+	// release the storage of a table whose drop commits at or after the
+	// cut (it reaps drops below the horizon only). Registering at Visible
+	// is safe without the Dekker retry transactions use: visible only
+	// grows, so every horizon computed before this store was <= it. The
+	// compaction hold keeps records from moving or being truncated while
+	// the log is scanned; it waits out a collection pass in progress, so
+	// Begin is read after it.
+	enter(Prepare)
+	releaseReader = c.m.RegisterReader(c.m.Visible())
+	releaseHold = c.store.HoldCompaction()
+	begin := lg.Begin()
+
+	// IN_PROGRESS. The shift happens under w's lock so a WaitDurable
+	// caller sees either cut == 0 (its timestamp will be below the cut) or
+	// the cut itself. The drain waits only for commits already installing;
+	// after it every commit below the cut is installed, its commit point
+	// noted, and its versions lie below the tail read next.
+	enter(InProgress)
+	c.w.Lock()
+	cut := clock.Shift()
+	r.cut = cut
+	c.w.Unlock()
+	info.Cut, info.Version = cut, cut>>txn.VersionShift-1
+	clock.Drain(cut)
+	tail := lg.Tail()
+	// Tables after the drain: one missing now was released by the catalog
+	// after a drop that committed below the horizon, so below the cut; one
+	// created later has no version below the cut.
+	tables := map[uint32]bool{}
+	for _, t := range c.store.Tables() {
+		tables[t.ID()] = true
+	}
+	points, live := c.sessionPoints(cut)
+	var extra []byte
+	if c.opts.Extra != nil {
+		if extra, err = c.opts.Extra(); err != nil {
+			return info, fmt.Errorf("cpr: checkpoint %d: extra state: %w", id, err)
+		}
+	}
+
+	// WAIT_FLUSH.
+	enter(WaitFlush)
+	segs, rows, err := c.flush(ctx, &created, id, info.Version, cut, begin, tail, tables)
+	info.Workers = len(segs)
+	info.Rows = rows
+	for _, s := range segs {
+		info.Bytes += s.Size
+	}
+	if err != nil {
+		return info, fmt.Errorf("cpr: checkpoint %d: %w", id, err)
+	}
+	if err := c.fs.SyncDir(c.opts.Dir); err != nil {
+		return info, fmt.Errorf("cpr: checkpoint %d: sync directory: %w", id, err)
+	}
+	mf := &Manifest{
+		ID: id, Chain: id, Full: true, Version: info.Version, Cut: cut,
+		Previous: c.run.prevID, PrevCut: c.run.prevCut,
+		Started: info.Started, Finished: time.Now(),
+		Segments: segs, Sessions: sortedPoints(points), Extra: extra,
+	}
+	manifestWritten = true // from here a failure may leave a manifest to remove
+	if err := WriteManifest(c.fs, c.opts.Dir, ManifestName(id), mf); err != nil {
+		return info, fmt.Errorf("cpr: checkpoint %d: write manifest: %w", id, err)
+	}
+
+	// REST: durable. Release the holds first (the deferred call sees nil),
+	// then publish and clean up.
+	enter(Rest)
+	releaseHold()
+	releaseReader()
+	releaseHold, releaseReader = nil, nil
+	c.run.prevID, c.run.prevCut = id, cut
+	c.durable.Store(cut)
+	c.run.points = points
+	for s := range c.run.known {
+		s.TrimHistory(cut)
+		// A closed session whose last commit is covered needs no more
+		// asking; its point lives on in points.
+		if _, ok := live[s]; !ok && s.CommitPoint() == s.PointBefore(cut) {
+			delete(c.run.known, s)
+		}
+	}
+	c.retain(id)
+	info.Status = StatusOK
+	info.Finished = time.Now()
+	info.Phases[Rest] += info.Finished.Sub(phaseStart)
+	c.record(info)
+	c.log.Info().Uint64("id", id).Uint64("cut", cut).Int64("rows", info.Rows).Int64("bytes", info.Bytes).
+		Int("segments", info.Workers).Dur("took", info.Finished.Sub(info.Started)).Msg("checkpoint durable")
+	return info, nil
+}
+
+// sessionPoints returns every named session's commit point at cut: the
+// open sessions' PointBefore(cut), sessions seen before and closed since
+// (still answering PointBefore), and the carried points of the rest. Names
+// shared by several sessions (a reconnect) take the largest point. live is
+// the set of open sessions. The caller holds run; the clock has drained.
+func (c *Checkpointer) sessionPoints(cut uint64) (points map[string]uint64, live map[*txn.Session]struct{}) {
+	live = map[*txn.Session]struct{}{}
+	c.m.Sessions(func(s *txn.Session) {
+		if s.Name() != "" {
+			live[s] = struct{}{}
+			c.run.known[s] = struct{}{}
+		}
+	})
+	points = make(map[string]uint64, len(c.run.points)+len(c.run.known))
+	for n, p := range c.run.points {
+		points[n] = p
+	}
+	for s := range c.run.known {
+		if p := s.PointBefore(cut); p > points[s.Name()] {
+			points[s.Name()] = p
+		}
+	}
+	return points, live
+}
+
+func sortedPoints(points map[string]uint64) []SessionPoint {
+	out := make([]SessionPoint, 0, len(points))
+	for n, p := range points {
+		out = append(out, SessionPoint{Name: n, Serial: p})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// removeAttempt deletes what a failed attempt wrote: its manifest (if the
+// failure came during or after writing it) first, so a crash in between
+// leaves orphan segments rather than a manifest without them, then its
+// segments. Errors are logged: the next checkpoint's retention sweeps
+// leftovers.
+func (c *Checkpointer) removeAttempt(id uint64, segs []string, manifest bool) {
+	if manifest {
+		for _, n := range []string{ManifestName(id), ManifestName(id) + TempSuffix} {
+			if err := c.fs.Remove(c.path(n)); err != nil && !isNotExist(err) {
+				c.log.Warn().Err(err).Str("file", n).Msg("cannot remove failed checkpoint's manifest")
+			}
+		}
+	}
+	for _, n := range segs {
+		if err := c.fs.Remove(c.path(n)); err != nil && !isNotExist(err) {
+			c.log.Warn().Err(err).Str("file", n).Msg("cannot remove failed checkpoint's segment")
+		}
+	}
+}

@@ -1,0 +1,166 @@
+package cpr
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/persiandb/persiandb/storage"
+)
+
+// include reports whether a log record belongs in a full checkpoint at cut
+// (the scan rule, DESIGN.md "Checkpoints"): it is the version of its key
+// visible at the cut. tableLive says whether its table existed after the
+// drain.
+//
+//	skip  invalid (aborted, or a collector copy that lost its race)
+//	skip  collected (moved forward: its identical copy lies above it)
+//	skip  tombstone (a full checkpoint holds rows, not deletions)
+//	skip  beginTS a marker (writer not committed below the cut) or >= cut
+//	skip  endTS a commit timestamp < cut (superseded before the cut)
+//	keep  otherwise: endTS is 0, a marker (a writer still in flight, whose
+//	      commit, if any, will be >= cut), or a commit timestamp >= cut
+//
+// Evaluated after the drain under a compaction hold, the answer cannot
+// change during the scan: every commit below the cut is installed, so any
+// later change to beginTS or endTS is a marker, an undo (0) or a timestamp
+// >= cut, and the collector sets no flag while the hold exists.
+func include(r storage.Record, cut uint64, tableLive func(uint32) bool) bool {
+	if r.Invalid() || r.Collected() || r.Tombstone() {
+		return false
+	}
+	if b := r.BeginTS(); !storage.IsCommitted(b) || b >= cut {
+		return false
+	}
+	if e := r.EndTS(); storage.IsCommitted(e) && e < cut {
+		return false
+	}
+	return tableLive(r.TableID())
+}
+
+// flush scans [begin, tail) with up to opts.Workers workers, each over a
+// contiguous run of whole pages (records never straddle pages, so page
+// starts are record boundaries), each writing and syncing its own segment.
+// Names of files created are appended to created (also on failure, for
+// clean-up). Segments come back in segment order.
+func (c *Checkpointer) flush(ctx context.Context, created *[]string, id, version, cut uint64,
+	begin, tail storage.Addr, tables map[uint32]bool) ([]SegmentInfo, int64, error) {
+	lg := c.store.Log()
+	if tail <= begin {
+		return nil, 0, nil
+	}
+	ps := lg.PageSize()
+	first := uint64(lg.PageStart(begin))
+	pages := (uint64(lg.PageStart(tail-1))-first)/ps + 1
+	n := uint64(c.opts.Workers)
+	if n > pages {
+		n = pages
+	}
+	for i := uint64(0); i < n; i++ {
+		*created = append(*created, SegmentName(id, uint32(i)))
+	}
+	type result struct {
+		info SegmentInfo
+		rows int64
+		err  error
+	}
+	res := make([]result, n)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	for i := uint64(0); i < n; i++ {
+		from := storage.Addr(first + i*pages/n*ps)
+		to := storage.Addr(first + (i+1)*pages/n*ps)
+		from, to = max(from, begin), min(to, tail)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			hdr := SegmentHeader{CheckpointID: id, Version: version, Cut: cut, Segment: uint32(i)}
+			info, rows, err := c.writeSegment(ctx, hdr, from, to, tables)
+			if err != nil {
+				cancel() // the checkpoint fails: stop the other workers early
+			}
+			res[i] = result{info, rows, err}
+		}()
+	}
+	wg.Wait()
+	segs := make([]SegmentInfo, 0, n)
+	var rows int64
+	var firstErr error
+	for i, r := range res {
+		if r.err != nil {
+			// Report the cause, not the cancellations it caused.
+			if firstErr == nil || (errors.Is(firstErr, context.Canceled) && !errors.Is(r.err, context.Canceled)) {
+				firstErr = fmt.Errorf("segment %d: %w", i, r.err)
+			}
+			continue
+		}
+		segs = append(segs, r.info)
+		rows += r.rows
+	}
+	if firstErr != nil {
+		return segs, rows, firstErr
+	}
+	return segs, rows, nil
+}
+
+// writeSegment scans [from, to) and writes the included records to a new
+// segment file, then syncs and closes it. The epoch guard is held one page
+// at a time, so the scan never holds back reclamation for long.
+func (c *Checkpointer) writeSegment(ctx context.Context, hdr SegmentHeader, from, to storage.Addr,
+	tables map[uint32]bool) (SegmentInfo, int64, error) {
+	name := SegmentName(hdr.CheckpointID, hdr.Segment)
+	f, err := c.fs.Create(c.path(name))
+	if err != nil {
+		return SegmentInfo{}, 0, err
+	}
+	w, err := NewSegmentWriter(f, hdr)
+	if err != nil {
+		_ = f.Close()
+		return SegmentInfo{}, 0, err
+	}
+	lg := c.store.Log()
+	g := c.store.NewGuard()
+	defer g.Close()
+	// Records of one table cluster in the log: remember the last answer.
+	lastTable, lastLive := uint32(0), false
+	live := func(t uint32) bool {
+		if t != lastTable {
+			lastTable, lastLive = t, tables[t]
+		}
+		return lastLive
+	}
+	if len(tables) > 0 {
+		lastLive = tables[0]
+	}
+	var rows int64
+	ps := lg.PageSize()
+	for p := from; p < to; {
+		if err := ctx.Err(); err != nil {
+			w.Abort()
+			return SegmentInfo{}, 0, err
+		}
+		end := min(lg.PageStart(p)+storage.Addr(ps), to)
+		g.Enter()
+		lg.Scan(p, end, func(_ storage.Addr, r storage.Record) bool {
+			if !include(r, hdr.Cut, live) {
+				return true
+			}
+			err = w.Add(Record{Table: r.TableID(), BeginTS: r.BeginTS(), Key: r.Key(), Value: r.Value()})
+			rows++
+			return err == nil
+		})
+		g.Exit()
+		if err != nil {
+			w.Abort()
+			return SegmentInfo{}, 0, err
+		}
+		p = end
+	}
+	size, crc, err := w.Close()
+	if err != nil {
+		return SegmentInfo{}, 0, err
+	}
+	return SegmentInfo{Name: name, Size: size, CRC: crc, Records: uint64(rows)}, rows, nil
+}

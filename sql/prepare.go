@@ -151,8 +151,10 @@ func (s *Session) ExecPrepared(ctx context.Context, p *Prepared, params []storag
 		r, err = s.execStmt(ctx, p.stmt, params)
 	case p.query != nil:
 		r, err = s.inTxn(ctx, func(tx *txn.Txn) (*Result, error) {
+			// Sequence functions in the plan write through the planner's
+			// transaction: it must be this one, not the one Prepare planned in.
+			s.plan.Txn = tx
 			if p.version != s.e.version.Load() {
-				s.plan.Txn = tx
 				s.plan.Begin(p.stmt, p.params)
 				q, err := s.plan.PlanSelect(p.node.(ast.ResultSetNode))
 				if err != nil {

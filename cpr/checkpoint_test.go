@@ -499,6 +499,21 @@ func TestClosedSessions(t *testing.T) {
 	if len(snap.Manifest.Sessions) != 1 || snap.Manifest.Sessions[0] != (SessionPoint{"alice", 5}) {
 		t.Fatalf("sessions %v", snap.Manifest.Sessions)
 	}
+	// A session that opens, commits and closes between two checkpoints
+	// (never seen open by one) still gets its point.
+	b := db.m.NewSession("bob")
+	db.exec(b, ins(db.tables[0], 20, "z"))
+	db.exec(b, ins(db.tables[0], 21, "z"))
+	b.Close()
+	if _, err := c2.Checkpoint(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if snap, err = Load(OSFS{}, dir); err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Manifest.Sessions) != 2 || snap.Manifest.Sessions[1] != (SessionPoint{"bob", 2}) {
+		t.Fatalf("sessions after bob %v", snap.Manifest.Sessions)
+	}
 	// A fresh database (its clock not restored from the directory) does
 	// not take the old cut as durable, but keeps the ids increasing.
 	fresh := newTestDB(t, 16, 1, -1)
@@ -506,7 +521,7 @@ func TestClosedSessions(t *testing.T) {
 	if c3.Durable() != 0 {
 		t.Fatalf("fresh database: durable %#x", c3.Durable())
 	}
-	if info, err := c3.Checkpoint(ctx); err != nil || info.ID != 5 {
+	if info, err := c3.Checkpoint(ctx); err != nil || info.ID != 6 {
 		t.Fatalf("fresh database: checkpoint %d, %v", info.ID, err)
 	}
 }

@@ -67,9 +67,9 @@
 //     answers PointBefore) until a durable manifest covers its last commit,
 //     and carries every name's point from manifest to manifest (and across
 //     restarts, from the newest manifest). A session that opens, commits
-//     and closes entirely between two checkpoints is never seen: its point
-//     is lost until txn keeps the points of closed named sessions for the
-//     next checkpoint to read.
+//     and closes entirely between two checkpoints is seen too: txn keeps
+//     the last closed session of each name that committed
+//     (Manager.Sessions lists it).
 //  7. A checkpoint exists once its manifest is durable, and only then is
 //     it reported (Durable, WaitDurable, the return of Checkpoint) or are
 //     older checkpoints removed. A failed checkpoint removes its manifest

@@ -61,6 +61,7 @@ type Manager struct {
 
 	sessMu   sync.Mutex
 	sessions map[uint64]*Session
+	closed   map[string]*Session // the last closed session of each name that committed
 	nextSess atomic.Uint64
 
 	stop chan struct{}
@@ -94,6 +95,7 @@ func NewManager(store *storage.Store, opts Options) *Manager {
 		m.running[i].m = map[uint64]*Txn{}
 	}
 	m.sessions = map[uint64]*Session{}
+	m.closed = map[string]*Session{}
 	m.snaps.init()
 	m.stop = make(chan struct{})
 	m.gcG = store.NewGuard()

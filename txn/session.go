@@ -105,11 +105,18 @@ func (s *Session) noteCommit(ts uint64) uint64 {
 	return s.serial
 }
 
-// Sessions calls fn for every open session.
+// Sessions calls fn for every open session and for the last closed
+// session of each name that committed: a checkpoint must record the
+// commit point of a named session that committed and disconnected since
+// the previous checkpoint. (Closed sessions are kept one per name, so
+// their number is bounded by the names clients use.)
 func (m *Manager) Sessions(fn func(*Session)) {
 	m.sessMu.Lock()
-	list := make([]*Session, 0, len(m.sessions))
+	list := make([]*Session, 0, len(m.sessions)+len(m.closed))
 	for _, s := range m.sessions {
+		list = append(list, s)
+	}
+	for _, s := range m.closed {
 		list = append(list, s)
 	}
 	m.sessMu.Unlock()
@@ -125,6 +132,9 @@ func (s *Session) Close() {
 	}
 	s.m.sessMu.Lock()
 	delete(s.m.sessions, s.id)
+	if s.name != "" && s.CommitPoint() > 0 {
+		s.m.closed[s.name] = s
+	}
 	s.m.sessMu.Unlock()
 	s.guard.Close()
 	s.m.snaps.release(s.snap)

@@ -62,7 +62,7 @@ func (c *conn) serve() {
 		c.busy()
 		if err != nil {
 			if c.isDraining() {
-				c.sendFatal(fatalf(pgerr.AdminShutdown, "terminating connection due to administrator command"))
+				c.sendFatal(errAdminShutdown)
 				return
 			}
 			c.receiveError(err)
@@ -81,7 +81,7 @@ func (c *conn) idle() bool {
 	defer c.mu.Unlock()
 	c.running, c.ready = false, true
 	if c.draining {
-		c.sendFatal(fatalf(pgerr.AdminShutdown, "terminating connection due to administrator command"))
+		c.sendFatal(errAdminShutdown)
 		return false
 	}
 	return true

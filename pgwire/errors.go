@@ -84,7 +84,10 @@ func canceledError(err error, cause error) error {
 	case errTimeout:
 		return pgerr.New(pgerr.QueryCanceled, "canceling statement due to statement timeout")
 	case errShutdown:
-		return fatalf(pgerr.AdminShutdown, "terminating connection due to administrator command")
+		return errAdminShutdown
 	}
 	return err
 }
+
+// errAdminShutdown ends sessions when the server stops.
+var errAdminShutdown = fatalf(pgerr.AdminShutdown, "terminating connection due to administrator command")

@@ -53,7 +53,7 @@ func (s *Server) serveConn(nc net.Conn) {
 	defer s.unregister(c)
 	if err := s.open(c, startup); err != nil {
 		if c.isDraining() {
-			c.sendFatal(fatalf(pgerr.AdminShutdown, "terminating connection due to administrator command"))
+			c.sendFatal(errAdminShutdown)
 		} else if e := pgerr.As(err); e != nil {
 			c.sendFatal(e.WithSeverity(pgerr.SeverityFatal))
 		}

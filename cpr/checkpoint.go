@@ -66,22 +66,31 @@ type Options struct {
 	// (sequence values). It is called after the drain, so it reflects at
 	// least every commit below the cut. May be nil.
 	Extra func() ([]byte, error)
-	// Keep is how many manifests (full checkpoints) to keep, 2 by default.
-	// Older ones and their segments are removed only after a new manifest
-	// is durable.
+	// Keep is how many chains (a full checkpoint, its segments and its
+	// delta log) to keep, 2 by default. Older chains are removed only
+	// after a newer full checkpoint's manifest is durable.
 	Keep int
+	// DeltaFraction bounds a chain: the next checkpoint is full once the
+	// chain's deltas hold more than DeltaFraction times the bytes of its
+	// full checkpoint. 0 means DefaultDeltaFraction (0.5); a negative
+	// value turns deltas off (every checkpoint is full).
+	DeltaFraction float64
+	// Mode is how WAIT_FLUSH writes the state: ModePersian (default) or
+	// ModeCPR, the copy-then-flush baseline for measurement (cprmode.go).
+	Mode Mode
 }
 
 // Info describes one checkpoint attempt.
 type Info struct {
 	ID, Version, Cut  uint64
-	Full              bool
+	Full              bool // false: a delta appended to its chain's delta log
+	Chain             uint64
 	Started, Finished time.Time
 	// Phases is the time spent in each phase, indexed by Phase; Rest is
 	// the clean-up after the manifest is durable (retention).
 	Phases  [numPhases]time.Duration
-	Rows    int64 // records written
-	Bytes   int64 // segment bytes written
+	Rows    int64 // records written (for a delta: rows and deletion markers)
+	Bytes   int64 // segment bytes written (for a delta: bytes added to the delta log)
 	Workers int   // segments written (workers that had pages to scan)
 	Status  string
 	Err     string
@@ -140,6 +149,14 @@ type Checkpointer struct {
 		// until a manifest covers their last commit: a *txn.Session still
 		// answers PointBefore after Close.
 		known map[*txn.Session]struct{}
+		// chain is the chain deltas extend (checkpoint_delta.go).
+		chain chainState
+		// hold is the reader registration of the newest durable
+		// checkpoint, kept until the next checkpoint registers its own:
+		// it keeps the GC horizon below the newest durable cut, so that
+		// no tombstone a delta must write (beginTS >= that cut) is
+		// collected before the delta runs. nil when no chain is usable.
+		hold func()
 	}
 
 	w struct {
@@ -161,6 +178,11 @@ type Checkpointer struct {
 	// testHook, if set (tests only, before use), is called on entering
 	// each phase, on the checkpoint's goroutine.
 	testHook func(Phase)
+	// testFull, if set (tests only, before use), replaces the
+	// DeltaFraction rule: given the deltas in the current chain, it says
+	// whether the next checkpoint is full. (With no usable chain it is
+	// full regardless.)
+	testFull func(deltas int) bool
 }
 
 // round is one checkpoint run shared by WaitDurable callers.
@@ -190,6 +212,9 @@ func New(m *txn.Manager, opts Options) (*Checkpointer, error) {
 	if opts.Keep <= 0 {
 		opts.Keep = 2
 	}
+	if opts.DeltaFraction == 0 {
+		opts.DeltaFraction = DefaultDeltaFraction
+	}
 	c := &Checkpointer{m: m, store: m.Store(), opts: opts, fs: opts.FS, log: opts.Log}
 	c.run.points = map[string]uint64{}
 	c.run.known = map[*txn.Session]struct{}{}
@@ -208,6 +233,8 @@ func New(m *txn.Manager, opts Options) (*Checkpointer, error) {
 			maxID = max(maxID, id)
 		} else if id, _, ok := ParseSegmentName(n); ok {
 			maxID = max(maxID, id) // a crashed checkpoint's leftovers: do not reuse its id
+		} else if id, ok := ParseDeltaLogName(n); ok {
+			maxID = max(maxID, id)
 		}
 	}
 	c.run.nextID = maxID + 1
@@ -217,6 +244,13 @@ func New(m *txn.Manager, opts Options) (*Checkpointer, error) {
 		if err == nil {
 			var mf *Manifest
 			if mf, err = DecodeManifest(b); err == nil {
+				// The chain's newest delta, if any, is the newest state.
+				if last, lerr := newestInChain(c.fs, opts.Dir, mf); lerr == nil {
+					mf = last
+				} else {
+					c.log.Warn().Err(lerr).Uint64("chain", id).Msg("delta log unreadable; starting from the chain's full checkpoint")
+				}
+				c.run.nextID = max(c.run.nextID, mf.ID+1)
 				c.run.prevID, c.run.prevCut = mf.ID, mf.Cut
 				if mf.Cut > m.Clock().Now() {
 					// The manager was not restored from this checkpoint
@@ -253,6 +287,13 @@ func (c *Checkpointer) Close() {
 	c.w.Unlock()
 	c.bgCancel()
 	c.bg.Wait()
+	c.run.Lock()
+	c.endChainLocked()
+	if c.run.hold != nil {
+		c.run.hold()
+		c.run.hold = nil
+	}
+	c.run.Unlock()
 }
 
 func (c *Checkpointer) path(name string) string { return filepath.Join(c.opts.Dir, name) }
@@ -422,7 +463,12 @@ func (c *Checkpointer) setPhase(p Phase) {
 func (c *Checkpointer) checkpointLocked(ctx context.Context, r *round) (info Info, err error) {
 	id := c.run.nextID
 	c.run.nextID++ // a failed attempt's id is not reused: its files may linger
-	info = Info{ID: id, Full: true, Started: time.Now(), Status: StatusFailed}
+	full := c.wantFullLocked()
+	chain := c.run.chain.id
+	if full {
+		chain = id
+	}
+	info = Info{ID: id, Full: full, Chain: chain, Started: time.Now(), Status: StatusFailed}
 	lg := c.store.Log()
 	clock := c.m.Clock()
 
@@ -438,6 +484,7 @@ func (c *Checkpointer) checkpointLocked(ctx context.Context, r *round) (info Inf
 		releaseHold, releaseReader func()
 		created                    []string // segment files of this attempt
 		manifestWritten            bool
+		newLog                     *deltaLog // a full checkpoint's new chain's delta log
 	)
 	defer func() {
 		if releaseHold != nil {
@@ -445,6 +492,19 @@ func (c *Checkpointer) checkpointLocked(ctx context.Context, r *round) (info Inf
 			releaseReader()
 		}
 		if err != nil {
+			// The chain ends here: a delta's failure may leave a torn
+			// tail in its delta log, after which nothing can be appended
+			// (recovery stops at the last complete delta). The next
+			// checkpoint is full.
+			c.endChainLocked()
+			if c.run.hold != nil {
+				c.run.hold()
+				c.run.hold = nil
+			}
+			if newLog != nil {
+				newLog.close()
+				created = append(created, DeltaLogName(id))
+			}
 			c.removeAttempt(id, created, manifestWritten)
 			info.Err = err.Error()
 			info.Finished = time.Now()
@@ -501,35 +561,90 @@ func (c *Checkpointer) checkpointLocked(ctx context.Context, r *round) (info Inf
 
 	// WAIT_FLUSH.
 	enter(WaitFlush)
-	segs, rows, err := c.flush(ctx, &created, id, info.Version, cut, begin, tail, tables)
-	info.Workers = len(segs)
-	info.Rows = rows
-	for _, s := range segs {
-		info.Bytes += s.Size
-	}
-	if err != nil {
-		return info, fmt.Errorf("cpr: checkpoint %d: %w", id, err)
-	}
-	if err := c.fs.SyncDir(c.opts.Dir); err != nil {
-		return info, fmt.Errorf("cpr: checkpoint %d: sync directory: %w", id, err)
-	}
-	mf := &Manifest{
-		ID: id, Chain: id, Full: true, Version: info.Version, Cut: cut,
-		Previous: c.run.prevID, PrevCut: c.run.prevCut,
-		Started: info.Started, Finished: time.Now(),
-		Segments: segs, Sessions: sortedPoints(points), Extra: extra,
-	}
-	manifestWritten = true // from here a failure may leave a manifest to remove
-	if err := WriteManifest(c.fs, c.opts.Dir, ManifestName(id), mf); err != nil {
-		return info, fmt.Errorf("cpr: checkpoint %d: write manifest: %w", id, err)
+	var next storage.Addr // the next delta's scan start
+	if full {
+		var segs []SegmentInfo
+		var rows int64
+		if c.opts.Mode == ModeCPR {
+			// The baseline: copy, then one writer (cprmode.go). It does
+			// not look for pending records: begin is a correct, if
+			// conservative, start (every record in the log is above it).
+			segs, rows, err = c.flushCPR(ctx, &created, id, info.Version, cut, begin, tail, tables)
+			next = begin
+		} else {
+			segs, rows, next, err = c.flush(ctx, &created, id, info.Version, cut, begin, tail, tables)
+		}
+		info.Workers = len(segs)
+		info.Rows = rows
+		for _, s := range segs {
+			info.Bytes += s.Size
+		}
+		if err != nil {
+			return info, fmt.Errorf("cpr: checkpoint %d: %w", id, err)
+		}
+		// The chain's delta log, empty, synced before the manifest names
+		// the chain (by its id).
+		if newLog, err = createDeltaLog(c.fs, c.path(DeltaLogName(id)), DeltaLogName(id),
+			DeltaLogHeader{Chain: id, Version: info.Version, Cut: cut}); err != nil {
+			created = append(created, DeltaLogName(id))
+			return info, fmt.Errorf("cpr: checkpoint %d: %w", id, err)
+		}
+		if err := c.fs.SyncDir(c.opts.Dir); err != nil {
+			return info, fmt.Errorf("cpr: checkpoint %d: sync directory: %w", id, err)
+		}
+		mf := &Manifest{
+			ID: id, Chain: id, Full: true, Version: info.Version, Cut: cut,
+			Previous: c.run.prevID,
+			Started:  info.Started, Finished: time.Now(),
+			Segments: segs, Sessions: sortedPoints(points), Extra: extra,
+		}
+		manifestWritten = true // from here a failure may leave a manifest to remove
+		if err := WriteManifest(c.fs, c.opts.Dir, ManifestName(id), mf); err != nil {
+			return info, fmt.Errorf("cpr: checkpoint %d: write manifest: %w", id, err)
+		}
+	} else {
+		// A delta: the versions committed in [prevCut, cut) visible at
+		// cut, and deletion markers, from the chain's scan start (see
+		// invariant 10), appended to the delta log and synced.
+		prevCut := c.run.prevCut
+		w := newDeltaWriter(c.run.chain.log, cut)
+		var rows int64
+		rows, next, err = c.flushDelta(ctx, w, prevCut, cut, max(c.run.chain.start, begin), tail, tables)
+		info.Rows, info.Workers = rows, 1
+		if err != nil {
+			return info, fmt.Errorf("cpr: checkpoint %d (delta): %w", id, err)
+		}
+		mf := &Manifest{
+			ID: id, Chain: c.run.chain.id, Full: false, Version: info.Version, Cut: cut,
+			Previous: c.run.prevID, PrevCut: prevCut,
+			Started: info.Started, Finished: time.Now(),
+			Sessions: sortedPoints(points), Extra: extra,
+		}
+		if info.Bytes, err = w.commit(mf); err != nil {
+			return info, fmt.Errorf("cpr: checkpoint %d (delta): %w", id, err)
+		}
 	}
 
 	// REST: durable. Release the holds first (the deferred call sees nil),
 	// then publish and clean up.
 	enter(Rest)
 	releaseHold()
-	releaseReader()
-	releaseHold, releaseReader = nil, nil
+	releaseHold = nil
+	// Keep this checkpoint's reader registration (below cut) as the
+	// chain's hold until the next checkpoint registers its own.
+	if c.run.hold != nil {
+		c.run.hold()
+	}
+	c.run.hold, releaseReader = releaseReader, nil
+	if full {
+		c.endChainLocked()
+		c.run.chain = chainState{id: id, log: newLog, baseBytes: info.Bytes}
+		newLog = nil
+	} else {
+		c.run.chain.deltaBytes += info.Bytes
+		c.run.chain.deltas++
+	}
+	c.run.chain.start = next
 	c.run.prevID, c.run.prevCut = id, cut
 	c.durable.Store(cut)
 	c.run.points = points
@@ -541,12 +656,18 @@ func (c *Checkpointer) checkpointLocked(ctx context.Context, r *round) (info Inf
 			delete(c.run.known, s)
 		}
 	}
-	c.retain(id)
+	if full {
+		c.retain(id)
+	}
 	info.Status = StatusOK
 	info.Finished = time.Now()
 	info.Phases[Rest] += info.Finished.Sub(phaseStart)
 	c.record(info)
-	c.log.Info().Uint64("id", id).Uint64("cut", cut).Int64("rows", info.Rows).Int64("bytes", info.Bytes).
+	ev := c.log.Info()
+	if !full {
+		ev = c.log.Debug() // deltas come hundreds a second under group commit
+	}
+	ev.Uint64("id", id).Bool("full", full).Uint64("chain", chain).Uint64("cut", cut).Int64("rows", info.Rows).Int64("bytes", info.Bytes).
 		Int("segments", info.Workers).Dur("took", info.Finished.Sub(info.Started)).Msg("checkpoint durable")
 	return info, nil
 }

@@ -43,12 +43,14 @@ func include(r storage.Record, cut uint64, tableLive func(uint32) bool) bool {
 // contiguous run of whole pages (records never straddle pages, so page
 // starts are record boundaries), each writing and syncing its own segment.
 // Names of files created are appended to created (also on failure, for
-// clean-up). Segments come back in segment order.
+// clean-up). Segments come back in segment order. next is the lowest
+// address of a pending record (pendingRecord) in the range, tail if none:
+// the scan start of the delta after this checkpoint.
 func (c *Checkpointer) flush(ctx context.Context, created *[]string, id, version, cut uint64,
-	begin, tail storage.Addr, tables map[uint32]bool) ([]SegmentInfo, int64, error) {
+	begin, tail storage.Addr, tables map[uint32]bool) (segs []SegmentInfo, rows int64, next storage.Addr, err error) {
 	lg := c.store.Log()
 	if tail <= begin {
-		return nil, 0, nil
+		return nil, 0, tail, nil
 	}
 	ps := lg.PageSize()
 	first := uint64(lg.PageStart(begin))
@@ -63,6 +65,7 @@ func (c *Checkpointer) flush(ctx context.Context, created *[]string, id, version
 	type result struct {
 		info SegmentInfo
 		rows int64
+		next storage.Addr
 		err  error
 	}
 	res := make([]result, n)
@@ -77,16 +80,16 @@ func (c *Checkpointer) flush(ctx context.Context, created *[]string, id, version
 		go func() {
 			defer wg.Done()
 			hdr := SegmentHeader{CheckpointID: id, Version: version, Cut: cut, Segment: uint32(i)}
-			info, rows, err := c.writeSegment(ctx, hdr, from, to, tables)
+			info, rows, next, err := c.writeSegment(ctx, hdr, from, to, tables)
 			if err != nil {
 				cancel() // the checkpoint fails: stop the other workers early
 			}
-			res[i] = result{info, rows, err}
+			res[i] = result{info, rows, next, err}
 		}()
 	}
 	wg.Wait()
-	segs := make([]SegmentInfo, 0, n)
-	var rows int64
+	segs = make([]SegmentInfo, 0, n)
+	next = tail
 	var firstErr error
 	for i, r := range res {
 		if r.err != nil {
@@ -98,28 +101,31 @@ func (c *Checkpointer) flush(ctx context.Context, created *[]string, id, version
 		}
 		segs = append(segs, r.info)
 		rows += r.rows
+		next = min(next, r.next)
 	}
 	if firstErr != nil {
-		return segs, rows, firstErr
+		return segs, rows, next, firstErr
 	}
-	return segs, rows, nil
+	return segs, rows, next, nil
 }
 
 // writeSegment scans [from, to) and writes the included records to a new
 // segment file, then syncs and closes it. The epoch guard is held one page
-// at a time, so the scan never holds back reclamation for long.
+// at a time, so the scan never holds back reclamation for long. next is
+// the lowest address of a pending record in [from, to), to if none.
 func (c *Checkpointer) writeSegment(ctx context.Context, hdr SegmentHeader, from, to storage.Addr,
-	tables map[uint32]bool) (SegmentInfo, int64, error) {
+	tables map[uint32]bool) (SegmentInfo, int64, storage.Addr, error) {
 	name := SegmentName(hdr.CheckpointID, hdr.Segment)
 	f, err := c.fs.Create(c.path(name))
 	if err != nil {
-		return SegmentInfo{}, 0, err
+		return SegmentInfo{}, 0, to, err
 	}
 	w, err := NewSegmentWriter(f, hdr)
 	if err != nil {
 		_ = f.Close()
-		return SegmentInfo{}, 0, err
+		return SegmentInfo{}, 0, to, err
 	}
+	next := to
 	lg := c.store.Log()
 	g := c.store.NewGuard()
 	defer g.Close()
@@ -139,11 +145,14 @@ func (c *Checkpointer) writeSegment(ctx context.Context, hdr SegmentHeader, from
 	for p := from; p < to; {
 		if err := ctx.Err(); err != nil {
 			w.Abort()
-			return SegmentInfo{}, 0, err
+			return SegmentInfo{}, 0, next, err
 		}
 		end := min(lg.PageStart(p)+storage.Addr(ps), to)
 		g.Enter()
-		lg.Scan(p, end, func(_ storage.Addr, r storage.Record) bool {
+		lg.Scan(p, end, func(a storage.Addr, r storage.Record) bool {
+			if a < next && pendingRecord(r, hdr.Cut) {
+				next = a
+			}
 			if !include(r, hdr.Cut, live) {
 				return true
 			}
@@ -154,13 +163,13 @@ func (c *Checkpointer) writeSegment(ctx context.Context, hdr SegmentHeader, from
 		g.Exit()
 		if err != nil {
 			w.Abort()
-			return SegmentInfo{}, 0, err
+			return SegmentInfo{}, 0, next, err
 		}
 		p = end
 	}
 	size, crc, err := w.Close()
 	if err != nil {
-		return SegmentInfo{}, 0, err
+		return SegmentInfo{}, 0, next, err
 	}
-	return SegmentInfo{Name: name, Size: size, CRC: crc, Records: uint64(rows)}, rows, nil
+	return SegmentInfo{Name: name, Size: size, CRC: crc, Records: uint64(rows)}, rows, next, nil
 }

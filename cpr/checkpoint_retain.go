@@ -9,12 +9,14 @@ import (
 
 func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
 
-// retain applies the retention policy after manifest newest became
-// durable: it keeps the Keep newest manifests and their segments and
-// removes everything else the checkpointer owns in the directory: older
-// manifests (each before its segments, so a crash in between leaves
-// orphan segments, never a manifest without its segments), segments no
-// kept manifest names (a failed or crashed attempt's), and temp manifests.
+// retain applies the retention policy after full checkpoint newest's
+// manifest became durable: it keeps the Keep newest chains (a full
+// checkpoint's manifest, its segments and its delta log) and removes
+// everything else the checkpointer owns in the directory: older manifests
+// (each before its segments and delta log, so a crash in between leaves
+// orphan files, never a manifest without its segments), segments and
+// delta logs no kept chain owns (a failed or crashed attempt's), and temp
+// manifests.
 // Files of ids above newest are left alone (there should be none). Errors
 // are logged: the checkpoint is durable regardless, and the next one
 // retries. The caller holds run.
@@ -53,6 +55,10 @@ func (c *Checkpointer) retain(newest uint64) {
 		switch id, _, ok := ParseSegmentName(n); {
 		case ok && id <= newest && !kept[id] && !keptSegs[n]:
 			c.remove(n)
+		case strings.HasPrefix(n, "ckpt-"):
+			if id, ok := ParseDeltaLogName(n); ok && id <= newest && !kept[id] {
+				c.remove(n)
+			}
 		case strings.HasSuffix(n, TempSuffix):
 			if id, ok := ParseManifestName(strings.TrimSuffix(n, TempSuffix)); ok && id <= newest {
 				c.remove(n)

@@ -550,15 +550,37 @@ type rtCheckpoint struct {
 // serial replay of exactly the transactions that committed below its cut,
 // every row carrying its writer's commit timestamp, and each session's
 // point must count exactly its commits below the cut.
+//
+// It runs under several checkpoint policies: full checkpoints only;
+// deltas by a small DeltaFraction; every other checkpoint a delta; and
+// long chains of deltas. A delta's state is its chain read back whole
+// (the full checkpoint and the deltas up to it, tombstones deleting).
 func TestRandomPrefix(t *testing.T) {
+	cases := []struct {
+		name     string
+		fraction float64
+		full     func(deltas int) bool
+	}{
+		{"full", -1, nil},
+		{"fraction", 0.02, nil},
+		{"alternate", 0, func(deltas int) bool { return deltas >= 1 }},
+		{"chains", 0, func(deltas int) bool { return deltas >= 12 }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) { randomPrefix(t, tc.fraction, tc.full) })
+	}
+}
+
+func randomPrefix(t *testing.T, fraction float64, full func(int) bool) {
 	seed := persianSeed(t)
-	dur, workers, keys := 3*time.Second, 6, 48
+	dur, workers, keys := 1500*time.Millisecond, 6, 48
 	if testing.Short() {
-		dur, workers = 700*time.Millisecond, 4
+		dur, workers = 400*time.Millisecond, 4
 	}
 	db := newTestDB(t, 14, 3, 2*time.Millisecond)
 	dir := t.TempDir()
-	c := newCkpt(t, db, Options{Dir: dir, Workers: 3})
+	c := newCkpt(t, db, Options{Dir: dir, Workers: 3, DeltaFraction: fraction})
+	c.testFull = full
 
 	var (
 		mu      sync.Mutex
@@ -648,7 +670,10 @@ func TestRandomPrefix(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		snap, err := LoadID(OSFS{}, dir, info.ID)
+		snap, err := Load(OSFS{}, dir)
+		if err == nil && (snap.Manifest.ID != info.ID || snap.Manifest.Full != info.Full || len(snap.Skipped) != 0) {
+			err = fmt.Errorf("loaded checkpoint %d (full %v, skipped %q), want %d (full %v)", snap.Manifest.ID, snap.Manifest.Full, snap.Skipped, info.ID, info.Full)
+		}
 		if err != nil {
 			stop.Store(true)
 			wg.Wait()
@@ -673,10 +698,27 @@ func TestRandomPrefix(t *testing.T) {
 	}
 	cks = append(cks, rtCheckpoint{info, snap})
 	passes, moved, _, _, truncated := db.st.GCTotals()
-	t.Logf("%d commits, %d rollbacks, %d failed commits, %d read-only; %d checkpoints; gc: %d passes, %d moved, %d bytes truncated",
-		stats[0].Load(), stats[1].Load(), stats[2].Load(), stats[3].Load(), len(cks), passes, moved, truncated)
+	deltas, tombs := 0, 0
+	for _, ck := range cks {
+		if !ck.info.Full {
+			deltas++
+		}
+	}
+	for _, in := range c.History() {
+		if !in.Full {
+			tombs += int(in.Rows)
+		}
+	}
+	t.Logf("%d commits, %d rollbacks, %d failed commits, %d read-only; %d checkpoints (%d deltas, %d delta records); gc: %d passes, %d moved, %d bytes truncated",
+		stats[0].Load(), stats[1].Load(), stats[2].Load(), stats[3].Load(), len(cks), deltas, tombs, passes, moved, truncated)
 	if stats[0].Load() < 50 || len(cks) < 3 {
 		t.Fatalf("workload too small to mean anything")
+	}
+	if (fraction >= 0 || full != nil) && deltas < len(cks)/4 {
+		t.Fatalf("only %d of %d checkpoints are deltas", deltas, len(cks))
+	}
+	if fraction < 0 && full == nil && deltas != 0 {
+		t.Fatalf("%d deltas with deltas off", deltas)
 	}
 
 	// Replay in commit order, checking each checkpoint at its cut.
@@ -774,7 +816,8 @@ func TestFaults(t *testing.T) {
 		{"segment sync", func(f *FaultFS) { f.FailNth(OpSync, f.Count(OpSync)+2) }},
 		{"create", func(f *FaultFS) { f.FailNth(OpCreate, f.Count(OpCreate)+2) }},
 		{"enospc", func(f *FaultFS) { f.SetLimit(f.Written() + 100_000) }},
-		{"manifest sync", func(f *FaultFS) { f.FailNth(OpSync, f.Count(OpSync)+5) }},
+		{"delta log sync", func(f *FaultFS) { f.FailNth(OpSync, f.Count(OpSync)+5) }},
+		{"manifest sync", func(f *FaultFS) { f.FailNth(OpSync, f.Count(OpSync)+6) }},
 		{"rename", func(f *FaultFS) { f.FailNth(OpRename, f.Count(OpRename)+1) }},
 		{"dir sync before manifest", func(f *FaultFS) { f.FailNth(OpSyncDir, f.Count(OpSyncDir)+1) }},
 		{"dir sync after rename", func(f *FaultFS) { f.FailNth(OpSyncDir, f.Count(OpSyncDir)+2) }},
@@ -786,7 +829,7 @@ func TestFaults(t *testing.T) {
 			db.fill(tbl, 0, 2000, 100) // ~300 KiB: several pages, four segments
 			dir := t.TempDir()
 			ffs := NewFaultFS(OSFS{})
-			c := newCkpt(t, db, Options{Dir: dir, FS: ffs, Workers: 4})
+			c := newCkpt(t, db, Options{Dir: dir, FS: ffs, Workers: 4, DeltaFraction: -1})
 			ctx := context.Background()
 			good, err := c.Checkpoint(ctx)
 			if err != nil {
@@ -809,7 +852,7 @@ func TestFaults(t *testing.T) {
 				t.Fatalf("durable %#x (want %#x), phase %v", c.Durable(), good.Cut, c.Phase())
 			}
 			ms, segs, other := manifestIDs(t, OSFS{}, dir)
-			if !slices.Equal(ms, []uint64{good.ID}) || len(segs[info.ID]) != 0 || len(other) != 0 {
+			if !slices.Equal(ms, []uint64{good.ID}) || len(segs[info.ID]) != 0 || !slices.Equal(other, []string{DeltaLogName(good.ID)}) {
 				t.Fatalf("after the failure: manifests %v segments %v other %v", ms, segs, other)
 			}
 			snap, err := Load(OSFS{}, dir)
@@ -941,7 +984,7 @@ func TestWaitDurable(t *testing.T) {
 func TestRetention(t *testing.T) {
 	db := newTestDB(t, 14, 1, -1)
 	dir := t.TempDir()
-	c := newCkpt(t, db, Options{Dir: dir, Workers: 3})
+	c := newCkpt(t, db, Options{Dir: dir, Workers: 3, DeltaFraction: -1})
 	var ids []uint64
 	for i := 0; i < 5; i++ {
 		db.fill(db.tables[0], i*500, 500, 100)
@@ -952,7 +995,7 @@ func TestRetention(t *testing.T) {
 		ids = append(ids, info.ID)
 	}
 	ms, segs, other := manifestIDs(t, OSFS{}, dir)
-	if !slices.Equal(ms, ids[3:]) || len(other) != 0 || len(segs) != 2 {
+	if !slices.Equal(ms, ids[3:]) || !slices.Equal(other, []string{DeltaLogName(ids[3]), DeltaLogName(ids[4])}) || len(segs) != 2 {
 		t.Fatalf("manifests %v (want %v), segments %v, other %v", ms, ids[3:], segs, other)
 	}
 	for _, id := range ms {
@@ -977,7 +1020,7 @@ func TestRetention(t *testing.T) {
 func TestLoadFallback(t *testing.T) {
 	db := newTestDB(t, 14, 1, -1)
 	dir := t.TempDir()
-	c := newCkpt(t, db, Options{Dir: dir, Workers: 2, Keep: 3})
+	c := newCkpt(t, db, Options{Dir: dir, Workers: 2, Keep: 3, DeltaFraction: -1})
 	ctx := context.Background()
 	var infos []Info
 	for i := 0; i < 3; i++ {

@@ -26,6 +26,34 @@
 //	     -> REST         release the holds; Durable() = C; trim the sessions'
 //	                     commit histories; retention (Options.Keep)
 //
+// # Incremental (delta) checkpoints
+//
+// A full checkpoint starts a chain: its segments, its manifest, and an
+// empty delta log (ckpt-<id>-deltas) created and synced before the
+// manifest. Each later checkpoint of the chain is a delta at cut C from
+// the previous cut P: the versions committed in [P, C) that are visible
+// at C, and deletion markers (Record.Tombstone) for keys whose visible
+// version at C is a tombstone committed in [P, C) (includeDelta). It is
+// appended to the delta log as its records and then a metadata frame (a
+// manifest with Full false, naming v, C, P, the previous checkpoint, the
+// commit points and Extra, and describing the records by count, bytes and
+// CRC-32C), and the log is fsynced: no file is created per delta. The
+// delta scans one range, [max(start, begin), tail), with one writer.
+//
+// Policy (wantFullLocked): the next checkpoint is full if there is no
+// usable chain (the first checkpoint of a Checkpointer, or any failed
+// checkpoint: a failed delta may leave a torn tail after which nothing
+// can be appended), if Options.DeltaFraction < 0 or Mode is ModeCPR, or
+// if the chain's deltas hold more than DeltaFraction (0.5) times its
+// full checkpoint's bytes. Retention (Options.Keep chains) runs only after
+// a full checkpoint's manifest is durable.
+//
+// Load reads the newest chain whose full checkpoint is valid and applies
+// its deltas in order (a row replaces, a tombstone deletes; applying is
+// idempotent) up to the last complete, intact one: a torn or damaged
+// delta ends the chain there, which is still a prefix. Snapshot.Manifest
+// is the last applied checkpoint's.
+//
 // The scan rule (include in checkpoint_flush.go): a record is written iff
 // it is not invalid, not collected (moved forward by the collector: its
 // copy lies above it), not a tombstone, its beginTS is a commit timestamp
@@ -78,6 +106,42 @@
 //  8. Transactions never wait for a checkpoint: the shift is one CAS, the
 //     drain waits for commits already installing, and the holds block
 //     only the collector.
+//  9. A delta at C from P equals the state at C given the state at P: per
+//     key the versions partition time (invariant 4), so the version
+//     visible at C either began before P (then it was visible at P too,
+//     and the key is unchanged) or began in [P, C) and is written (a row,
+//     or a tombstone: a deletion). A tombstone committed in [P, C) is
+//     still in the log when the delta scans: the collector removes a
+//     tombstone only once its beginTS is at or below the GC horizon, and
+//     each durable checkpoint keeps its reader registration (at Visible()
+//     at its PREPARE, < P) until the next checkpoint has registered its
+//     own (run.hold), so the horizon stays below P in between.
+//  10. The scan start. A transaction appends its versions long before it
+//     commits, so a version committed in [P, C) may lie far below the
+//     tail of the checkpoint at P. Call a record pending at cut X if it
+//     is neither invalid nor collected and its beginTS is a marker or a
+//     commit timestamp >= X (pendingRecord). Each checkpoint at X, while
+//     scanning, notes the lowest address of a record pending at X, and
+//     the next delta starts there (at X's tail if none): chain.start.
+//     Claim H: when the delta at C scans, every record that is not
+//     invalid or collected and whose beginTS is a marker or >= P lies at
+//     or above start (so every version the delta needs is in its range).
+//     Proof, by induction over the chain. Take such a record y. If y was
+//     appended after the checkpoint at P read its tail, y >= tail >=
+//     start. Otherwise y existed when that checkpoint scanned (records
+//     below the tail are written before the tail moves past them), and
+//     then its beginTS was a marker or >= P (a commit timestamp below P
+//     never changes: markers only become timestamps, and after the drain
+//     of P every later one is >= P; copies keep it), and y was not invalid
+//     or collected (both are final). So y was pending at P, and by H for
+//     the checkpoint at P (pending at P implies a marker or >= the cut
+//     before it; for a full checkpoint, every record is >= begin) y lay
+//     in that checkpoint's scan range and was noted: y >= start. Records
+//     never move down: truncation only removes (invalid, dead, collected,
+//     removed tombstones; never a marker, which stops a collection pass)
+//     and the collector's copies are appended at the tail. ModeCPR's
+//     flush does not note pending records; it sets start to begin,
+//     correct because every record then in the log lies above it.
 //
 // # Group commit
 //
@@ -92,8 +156,11 @@
 // # Lifetimes
 //
 // Info values and History's slice are copies. A Snapshot owns its bytes.
-// Close stops background (group-commit) checkpoints and fails pending
-// waiters with ErrClosed.
+// Close stops background (group-commit) checkpoints, fails pending
+// waiters with ErrClosed, closes the chain's delta log and releases the
+// hold on the GC horizon (which, between checkpoints, stays below the
+// newest durable cut: versions superseded since then are collected only
+// after the next checkpoint).
 //
 // # Debugging
 //

@@ -10,7 +10,9 @@ package cpr
 // flush worker) and one manifest, written last:
 //
 //	ckpt-<id:20 digits>-seg-<n:4+ digits>   SegmentName(id, n)
-//	manifest-<id:20 digits>                 ManifestName(id)
+//	ckpt-<id:20 digits>-deltas              DeltaLogName(id): the delta log
+//	                                        of the chain of full checkpoint id
+//	manifest-<id:20 digits>                 ManifestName(id) (full checkpoints only)
 //	manifest-<id:20 digits>.tmp             a manifest being written (never valid)
 //
 // Ids are zero-padded so that names sort as ids do. All integers are
@@ -101,6 +103,43 @@ package cpr
 //
 // and nothing after it. DecodeManifest accepts exactly the bytes
 // EncodeManifest produces (decode then encode gives the input back).
+//
+// # Delta log
+//
+// A chain's delta log is a 64-byte header, then zero or more deltas:
+//
+//	offset size  field
+//	     0    8  magic "PDBCPDLG"
+//	     8    4  format version (1)
+//	    12    4  header size (64)
+//	    16    8  chain: the full checkpoint's id
+//	    24    8  its CPR version v
+//	    32    8  its cut (the first delta's previous cut)
+//	    40   20  reserved, zero
+//	    60    4  CRC-32C of bytes [0, 60)
+//
+// A delta is its record entries, then one metadata entry. A record entry
+// is the byte 'R' and a record in the segment record format above (flags
+// bit 0: a tombstone, deleting the key; its value is empty). The
+// metadata entry is the byte 'M' and a manifest frame (the format below)
+// with: flags without bit 0 (a delta), the delta's checkpoint id, the
+// chain's id, the previous checkpoint's id and cut (the base or the
+// previous delta), v and C, times, session points and extra as in a
+// manifest, and exactly one segment entry describing the delta's record
+// entries: name = the delta log's name, size = their bytes (tags
+// included), CRC-32C of those bytes, record count. Each delta is written
+// with plain appends, then the file is fsynced; its creation (with the
+// full checkpoint) is the only directory change.
+//
+// Reading (readDeltaLog) checks the header against the full manifest
+// (chain, v, cut), then per delta every record's checksum, flags and
+// lengths; the frame's checksum and length; that the metadata follows the
+// previous checkpoint (chain, previous id and cut, a larger id) and
+// matches the records (count, bytes, CRC); every beginTS in [previous
+// cut, C); no key twice. A file that ends right after a metadata entry
+// ends cleanly. Anything else (the file ends inside a delta, a bad
+// checksum, an unknown tag) ends the chain after the last good delta:
+// a torn tail after a crash is expected there.
 //
 // WriteManifest makes a manifest durable in this order: create
 // manifest-<id>.tmp, write, fsync, close, rename to manifest-<id>, fsync

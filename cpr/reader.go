@@ -13,11 +13,21 @@ var ErrNoCheckpoint = errors.New("cpr: no checkpoint")
 
 // Snapshot is a checkpoint read back whole: the offline reader's result.
 type Snapshot struct {
+	// Manifest describes the newest checkpoint applied: the chain's full
+	// checkpoint, or its last good delta (Full false; its cut and session
+	// points are the snapshot's).
 	Manifest *Manifest
+	// Base is the chain's full checkpoint (Manifest itself if no delta
+	// was applied).
+	Base *Manifest
+	// Deltas is the number of deltas applied on top of Base.
+	Deltas int
 	// Tables maps table id -> key -> the key's row at the cut. Records own
-	// their bytes.
+	// their bytes; no record is a tombstone.
 	Tables map[uint32]map[string]Record
-	// Skipped gives, newest first, why each newer manifest was not used.
+	// Skipped gives, newest first, why each newer manifest was not used,
+	// and why the chain's delta log was not read to its end (a torn tail
+	// after a crash, or damage: the deltas before it are applied).
 	Skipped []string
 }
 
@@ -30,16 +40,19 @@ func (s *Snapshot) Rows() int {
 	return n
 }
 
-// Load reads the newest valid checkpoint in dir. A manifest is valid if
-// its checksum holds and every segment it names exists with the size,
-// whole-file checksum and record count it records, and reads back intact
-// (each record's checksum, beginTS below the cut, no key twice). A damaged
-// manifest (ErrCorrupt, or a missing file) is skipped, its reason kept in
-// Skipped and the previous one tried. Anything else stops the search and
-// is returned: an I/O error or a newer format (ErrNewerFormat) says
-// nothing about the manifest's validity, and falling back would lose
-// commits silently; so does a delta checkpoint, which this reader does
-// not apply yet.
+// Load reads the newest valid checkpoint in dir: the newest chain whose
+// full checkpoint is valid, with the deltas of its delta log applied in
+// order up to the last complete, intact one. A full checkpoint is valid
+// if its manifest's checksum holds and every segment it names exists
+// with the size, whole-file checksum and record count it records, and
+// reads back intact (each record's checksum, beginTS below the cut, no
+// key twice). A damaged manifest (ErrCorrupt, or a missing file) is
+// skipped, its reason kept in Skipped and the previous chain tried. A
+// damaged or torn delta ends the chain there (the deltas before it are a
+// prefix too); the reason is kept in Skipped. Anything else stops the
+// search and is returned: an I/O error or a newer format
+// (ErrNewerFormat) says nothing about the checkpoint's validity, and
+// falling back would lose commits silently.
 func Load(fsys FS, dir string) (*Snapshot, error) {
 	names, err := fsys.ReadDir(dir)
 	if err != nil {
@@ -59,7 +72,7 @@ func Load(fsys FS, dir string) (*Snapshot, error) {
 	for _, id := range ids {
 		s, err := LoadID(fsys, dir, id)
 		if err == nil {
-			s.Skipped = skipped
+			s.Skipped = append(skipped, s.Skipped...)
 			return s, nil
 		}
 		if !errors.Is(err, ErrCorrupt) && !errors.Is(err, fs.ErrNotExist) {
@@ -70,8 +83,52 @@ func Load(fsys FS, dir string) (*Snapshot, error) {
 	return nil, fmt.Errorf("%w: no valid checkpoint in %d manifests: %v", ErrCorrupt, len(ids), skipped)
 }
 
-// LoadID reads and verifies checkpoint id (see Load), with no fallback.
+// LoadID reads and verifies the chain of full checkpoint id (see Load),
+// with its deltas applied, and no fallback to another chain.
 func LoadID(fsys FS, dir string, id uint64) (*Snapshot, error) {
+	m, err := readFullManifest(fsys, dir, id)
+	if err != nil {
+		return nil, err
+	}
+	s := &Snapshot{Manifest: m, Base: m, Tables: map[uint32]map[string]Record{}}
+	for _, seg := range m.Segments {
+		if err := s.loadSegment(fsys, dir, seg); err != nil {
+			return nil, fmt.Errorf("checkpoint %d: %w", id, err)
+		}
+	}
+	n, why, err := readChain(fsys, dir, m, true, func(dm *Manifest, recs []Record) error {
+		for _, r := range recs {
+			t := s.Tables[r.Table]
+			if r.Tombstone {
+				delete(t, string(r.Key))
+				continue
+			}
+			if t == nil {
+				t = map[string]Record{}
+				s.Tables[r.Table] = t
+			}
+			t[string(r.Key)] = r
+		}
+		s.Manifest = dm
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint %d: %w", id, err)
+	}
+	s.Deltas = n
+	if why != "" {
+		s.Skipped = append(s.Skipped, why)
+	}
+	for id, t := range s.Tables {
+		if len(t) == 0 {
+			delete(s.Tables, id)
+		}
+	}
+	return s, nil
+}
+
+// readFullManifest reads and checks the manifest of full checkpoint id.
+func readFullManifest(fsys FS, dir string, id uint64) (*Manifest, error) {
 	b, err := fsys.ReadFile(filepath.Join(dir, ManifestName(id)))
 	if err != nil {
 		return nil, err
@@ -84,15 +141,48 @@ func LoadID(fsys FS, dir string, id uint64) (*Snapshot, error) {
 		return nil, corruptf("manifest %s holds checkpoint %d", ManifestName(id), m.ID)
 	}
 	if !m.Full {
-		return nil, fmt.Errorf("cpr: checkpoint %d is a delta; this reader loads full checkpoints only", id)
+		return nil, corruptf("manifest %s is not a full checkpoint (deltas live in delta logs)", ManifestName(id))
 	}
-	s := &Snapshot{Manifest: m, Tables: map[uint32]map[string]Record{}}
-	for _, seg := range m.Segments {
-		if err := s.loadSegment(fsys, dir, seg); err != nil {
-			return nil, fmt.Errorf("checkpoint %d: %w", id, err)
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// readChain reads the delta log of base's chain, calling fn for each
+// good delta in order. It returns how many there were and, if the log
+// was not read to a clean end, why (a torn tail, damage, or no delta log
+// at all); err is an error that is not about the log's content (I/O, a
+// newer format, fn's).
+func readChain(fsys FS, dir string, base *Manifest, keep bool, fn deltaHandler) (n int, why string, err error) {
+	name := DeltaLogName(base.ID)
+	f, err := fsys.Open(filepath.Join(dir, name))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return 0, fmt.Sprintf("%s: missing: the chain's full checkpoint alone is loaded", name), nil
 		}
+		return 0, "", err
 	}
-	return s, nil
+	defer f.Close()
+	n, err = readDeltaLog(f, base, keep, fn)
+	switch {
+	case err == nil:
+		return n, "", nil
+	case errors.Is(err, ErrCorrupt):
+		return n, fmt.Sprintf("%s: %d deltas applied, the rest ignored: %v", name, n, err), nil
+	}
+	return n, "", err
+}
+
+// newestInChain returns the manifest of the newest good checkpoint of
+// base's chain: its last intact delta's metadata, or base.
+func newestInChain(fsys FS, dir string, base *Manifest) (*Manifest, error) {
+	last := base
+	_, _, err := readChain(fsys, dir, base, false, func(m *Manifest, _ []Record) error {
+		last = m
+		return nil
+	})
+	return last, err
 }
 
 func (s *Snapshot) loadSegment(fsys FS, dir string, seg SegmentInfo) error {

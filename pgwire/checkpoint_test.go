@@ -2,9 +2,7 @@ package pgwire
 
 import (
 	"context"
-	"os"
-	"path/filepath"
-	"sort"
+	"errors"
 	"strconv"
 	"testing"
 
@@ -41,32 +39,18 @@ func startCheckpointed(t *testing.T, syncCommit string) (*testServer, *cpr.Check
 	return serveEngine(t, eng), cp, dir
 }
 
-// newestManifest decodes the newest manifest in dir (nil if none).
+// newestManifest returns the manifest of the newest checkpoint in dir
+// (nil if none): a full checkpoint's, or its chain's newest delta's.
 func newestManifest(t *testing.T, dir string) *cpr.Manifest {
 	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ids []uint64
-	for _, e := range entries {
-		if id, ok := cpr.ParseManifestName(e.Name()); ok {
-			ids = append(ids, id)
-		}
-	}
-	if len(ids) == 0 {
+	snap, err := cpr.Load(cpr.OSFS{}, dir)
+	if errors.Is(err, cpr.ErrNoCheckpoint) {
 		return nil
 	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] > ids[j] })
-	b, err := os.ReadFile(filepath.Join(dir, cpr.ManifestName(ids[0])))
 	if err != nil {
 		t.Fatal(err)
 	}
-	mf, err := cpr.DecodeManifest(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return mf
+	return snap.Manifest
 }
 
 func pointOf(mf *cpr.Manifest, session string) uint64 {

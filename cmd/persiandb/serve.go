@@ -46,6 +46,7 @@ type serveFlags struct {
 	checkpointInterval time.Duration
 	checkpointWorkers  int
 	checkpointKeep     int
+	checkpointMode     cpr.Mode
 	syncCommit         string
 }
 
@@ -67,6 +68,7 @@ func serve(args []string) int {
 	fs.DurationVar(&f.checkpointInterval, "checkpoint-interval", time.Second, "how often to take a checkpoint into <data-dir>/checkpoints when something committed; 0 disables periodic checkpoints")
 	fs.IntVar(&f.checkpointWorkers, "checkpoint-workers", runtime.GOMAXPROCS(0), "parallel flush workers per checkpoint (default: one per core)")
 	fs.IntVar(&f.checkpointKeep, "checkpoint-keep", 2, "how many complete checkpoints to keep; older ones are removed once a newer one is durable")
+	fs.TextVar(&f.checkpointMode, "checkpoint-mode", cpr.ModePersian, "how a checkpoint writes: persian (parallel scan of the live log) or cpr (copy into memory, then one writer: a baseline for measurement)")
 	fs.StringVar(&f.syncCommit, "synchronous-commit", "on", "server default of synchronous_commit: on (COMMIT returns once a checkpoint holding it is durable) or off")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -187,7 +189,7 @@ func run(f serveFlags, log zerolog.Logger, sigs <-chan os.Signal, ready chan<- n
 	if moved != "" {
 		log.Warn().Str("moved_to", moved).Msg("the data directory holds checkpoints from an earlier run; recovery is not built yet, so they were set aside (not loaded, not deleted) and this server starts empty")
 	}
-	cp, err := cpr.New(m, cpr.Options{Dir: cpDir, Workers: f.checkpointWorkers, Keep: f.checkpointKeep,
+	cp, err := cpr.New(m, cpr.Options{Dir: cpDir, Workers: f.checkpointWorkers, Keep: f.checkpointKeep, Mode: f.checkpointMode,
 		Log: log.With().Str("component", "checkpoint").Logger(), Extra: eng.CheckpointExtra})
 	if err != nil {
 		ln.Close()

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/persiandb/persiandb/sql/dialect"
-	"github.com/persiandb/persiandb/sql/exec"
 	"github.com/persiandb/persiandb/sql/plan"
 	"github.com/persiandb/persiandb/sql/planner"
 	"github.com/persiandb/persiandb/sql/sem"
@@ -190,15 +189,7 @@ func (s *Session) runCached(ctx context.Context, p *Prepared, lits []dialect.Lit
 		// Sequence functions reach the transaction through the planner.
 		s.plan.Txn = tx
 		if p.query != nil {
-			it, err := exec.Build(s.execContext(ctx, tx, params), p.query.Plan)
-			if err != nil {
-				return nil, err
-			}
-			rows, err := exec.Collect(it)
-			if err != nil {
-				return nil, err
-			}
-			return &Result{Columns: p.query.Columns, Rows: rows, Tag: selectTag(len(rows))}, nil
+			return s.runQuery(ctx, tx, p.query, params)
 		}
 		s.plan.Begin(p.stmt, p.params)
 		s.running = p

@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	"github.com/persiandb/persiandb/sql/dialect"
-	"github.com/persiandb/persiandb/sql/exec"
 	"github.com/persiandb/persiandb/sql/pgerr"
 	"github.com/persiandb/persiandb/sql/planner"
 	"github.com/persiandb/persiandb/sql/sem"
@@ -162,15 +161,7 @@ func (s *Session) ExecPrepared(ctx context.Context, p *Prepared, params []storag
 				}
 				p.query, p.version = q, s.e.version.Load()
 			}
-			it, err := exec.Build(s.execContext(ctx, tx, params), p.query.Plan)
-			if err != nil {
-				return nil, err
-			}
-			rows, err := exec.Collect(it)
-			if err != nil {
-				return nil, err
-			}
-			return &Result{Columns: p.query.Columns, Rows: rows, Tag: selectTag(len(rows))}, nil
+			return s.runQuery(ctx, tx, p.query, params)
 		})
 	default:
 		r, err = s.inTxn(ctx, func(tx *txn.Txn) (*Result, error) {
@@ -263,4 +254,13 @@ func selectTag(n int) string {
 		return smallSelectTags[n]
 	}
 	return "SELECT " + strconv.Itoa(n)
+}
+
+// runQuery runs a planned query to the end.
+func (s *Session) runQuery(ctx context.Context, tx *txn.Txn, q *planner.Query, params []storage.Value) (*Result, error) {
+	rows, err := s.collect(ctx, tx, q.Plan, params)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Columns: q.Columns, Rows: rows, Tag: selectTag(len(rows))}, nil
 }

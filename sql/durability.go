@@ -326,7 +326,7 @@ func (e *Engine) CheckpointExtra() ([]byte, error) {
 }
 
 // RestoreCheckpointExtra puts back what CheckpointExtra saved, for
-// recovery (not wired yet: the server does not recover at start-up).
+// recovery (package recovery calls it after sql.Open).
 func (e *Engine) RestoreCheckpointExtra(b []byte) error {
 	var x checkpointExtra
 	if err := json.Unmarshal(b, &x); err != nil {

@@ -28,6 +28,10 @@ type Engine struct {
 	// virtual is virtualRows as a func value made once, for every
 	// statement's exec.Context.
 	virtual func(string) ([][]storage.Value, error)
+	// recovered holds the commit points by session name that sessions
+	// continue from (recovered.go); set before the first session opens,
+	// read-only after.
+	recovered map[string]uint64
 }
 
 // defaultSettings are a new session's parameters: Postgres's defaults

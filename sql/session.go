@@ -82,6 +82,7 @@ type Session struct {
 func (e *Engine) NewSession(name string) *Session {
 	s := &Session{e: e, ts: e.m.NewSession(name), parser: dialect.NewParser(), settings: e.defaultSettings(), prepared: map[string]*Prepared{}}
 	s.settings.vals[paramSessionName].value = name
+	e.restorePoint(s.ts)
 	s.sem.Loc = time.UTC
 	s.sem.Session = sessionInfo{s}
 	s.plan = planner.Planner{Cat: e.cat, Sem: &s.sem, ParseExpr: s.parseExpr, ParseStmt: s.parseStmt, Virtual: virtualColumns}

@@ -19,8 +19,10 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/persiandb/persiandb/cpr"
 	"github.com/persiandb/persiandb/pgwire"
+	"github.com/persiandb/persiandb/recovery"
 	"github.com/persiandb/persiandb/sql"
 	"github.com/persiandb/persiandb/sql/sqlcpr"
+	"github.com/persiandb/persiandb/sql/sqlrecover"
 	"github.com/persiandb/persiandb/storage"
 	"github.com/persiandb/persiandb/txn"
 	"github.com/rs/zerolog"
@@ -48,6 +50,10 @@ type serveFlags struct {
 	checkpointKeep     int
 	checkpointMode     cpr.Mode
 	syncCommit         string
+	// recovery is how start-up treats a damaged newest checkpoint:
+	// "fallback" (the default) recovers the newest valid one and logs
+	// what was passed over, "strict" refuses to start.
+	recovery string
 }
 
 func serve(args []string) int {
@@ -70,6 +76,7 @@ func serve(args []string) int {
 	fs.IntVar(&f.checkpointKeep, "checkpoint-keep", 2, "how many complete checkpoints to keep; older ones are removed once a newer one is durable")
 	fs.TextVar(&f.checkpointMode, "checkpoint-mode", cpr.ModePersian, "how a checkpoint writes: persian (parallel scan of the live log) or cpr (copy into memory, then one writer: a baseline for measurement)")
 	fs.StringVar(&f.syncCommit, "synchronous-commit", "on", "server default of synchronous_commit: on (COMMIT returns once a checkpoint holding it is durable) or off")
+	fs.StringVar(&f.recovery, "recovery", "fallback", "at start-up, if the newest checkpoint is damaged or cut short: fallback (recover the newest valid state, with a warning) or strict (refuse to start)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -112,7 +119,21 @@ func (f *serveFlags) checkCheckpointFlags() error {
 	if _, err := syncCommitSetting(f.syncCommit); err != nil {
 		return err
 	}
+	if _, err := strictRecovery(f.recovery); err != nil {
+		return err
+	}
 	return nil
+}
+
+// strictRecovery reads --recovery ("" is fallback).
+func strictRecovery(v string) (bool, error) {
+	switch v {
+	case "", "fallback":
+		return false, nil
+	case "strict":
+		return true, nil
+	}
+	return false, fmt.Errorf("--recovery must be fallback or strict, not %q", v)
 }
 
 // syncCommitSetting checks --synchronous-commit with the engine's own
@@ -154,6 +175,10 @@ func run(f serveFlags, log zerolog.Logger, sigs <-chan os.Signal, ready chan<- n
 	if err != nil {
 		return err
 	}
+	strict, err := strictRecovery(f.recovery)
+	if err != nil {
+		return err
+	}
 	unlock, err := openDataDir(f.dataDir)
 	if err != nil {
 		return err
@@ -168,26 +193,19 @@ func run(f serveFlags, log zerolog.Logger, sigs <-chan os.Signal, ready chan<- n
 		return fmt.Errorf("could not listen on %s: %v", f.listen, err)
 	}
 
-	st := storage.Open(storage.Options{Logger: log})
-	m := txn.NewManager(st, txn.Options{Logger: log})
-	defer m.Close()
-	eng, err := sql.Open(m)
+	cpDir := filepath.Join(f.dataDir, "checkpoints")
+	eng, rec, err := sqlrecover.Open(cpDir, recovery.Options{Log: log.With().Str("component", "recovery").Logger(), Strict: strict,
+		Storage: storage.Options{Logger: log}, Txn: txn.Options{Logger: log}})
 	if err != nil {
 		ln.Close()
-		return err
+		return fmt.Errorf("recovering from %s: %w", cpDir, err)
 	}
+	logRecovery(log, cpDir, rec)
+	m := rec.Manager
+	defer m.Close()
 	if err := eng.SetSynchronousCommit(syncCommit); err != nil {
 		ln.Close()
 		return err
-	}
-	cpDir := filepath.Join(f.dataDir, "checkpoints")
-	moved, err := setAsideUnrecovered(cpDir, time.Now())
-	if err != nil {
-		ln.Close()
-		return err
-	}
-	if moved != "" {
-		log.Warn().Str("moved_to", moved).Msg("the data directory holds checkpoints from an earlier run; recovery is not built yet, so they were set aside (not loaded, not deleted) and this server starts empty")
 	}
 	cp, err := cpr.New(m, cpr.Options{Dir: cpDir, Workers: f.checkpointWorkers, Keep: f.checkpointKeep, Mode: f.checkpointMode,
 		Log: log.With().Str("component", "checkpoint").Logger(), Extra: eng.CheckpointExtra})
@@ -218,7 +236,7 @@ func run(f serveFlags, log zerolog.Logger, sigs <-chan os.Signal, ready chan<- n
 		close(periodic)
 	}
 
-	log.Warn().Str("checkpoint_dir", cpDir).Msg("data is checkpointed to disk, but recovery at start-up is not built yet: a restarted server starts empty (its checkpoints are kept for a later recovery)")
+	log.Info().Str("checkpoint_dir", cpDir).Msg("data is checkpointed to disk and recovered from the newest valid checkpoint at start-up: a crash loses the commits after the last durable checkpoint (none that returned under synchronous_commit = on)")
 	log.Info().Str("listen", ln.Addr().String()).Str("data_dir", f.dataDir).Bool("tls", cfg.TLS != nil).
 		Str("auth_local", string(cfg.AuthLocal)).Str("auth_remote", string(cfg.AuthRemote)).
 		Dur("checkpoint_interval", f.checkpointInterval).Int("checkpoint_workers", f.checkpointWorkers).
@@ -262,35 +280,22 @@ func run(f serveFlags, log zerolog.Logger, sigs <-chan os.Signal, ready chan<- n
 	return nil
 }
 
-// setAsideUnrecovered renames a checkpoint directory that holds a
-// manifest to checkpoints.unrecovered-<time>, and returns the new path
-// ("" if there was nothing to set aside). Until recovery is built, a new
-// run starts empty: left in place, the old checkpoints would be retired
-// by the new run's retention (their data lost for good), and their cut
-// would make cpr take commits of the new, restarted clock as durable.
-func setAsideUnrecovered(dir string, now time.Time) (string, error) {
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return "", nil
+// logRecovery reports what start-up recovered.
+func logRecovery(log zerolog.Logger, dir string, rec *recovery.Result) {
+	if rec.Manifest == nil {
+		log.Info().Str("checkpoint_dir", dir).Msg("no checkpoint to recover: starting with an empty database")
+		return
 	}
-	if err != nil {
-		return "", fmt.Errorf("reading the checkpoint directory: %w", err)
+	rows := zerolog.Dict()
+	for _, t := range rec.Tables {
+		rows.Int(t.Name, t.Rows)
 	}
-	found := false
-	for _, e := range entries {
-		if _, ok := cpr.ParseManifestName(e.Name()); ok {
-			found = true
-			break
-		}
-	}
-	if !found {
-		return "", nil
-	}
-	to := dir + ".unrecovered-" + now.UTC().Format("20060102T150405.000000000Z")
-	if err := os.Rename(dir, to); err != nil {
-		return "", fmt.Errorf("setting aside the checkpoints of an earlier run: %w", err)
-	}
-	return to, nil
+	mf := rec.Manifest
+	log.Info().Uint64("checkpoint", mf.ID).Uint64("chain", rec.Base.ID).Int("deltas", rec.Deltas).
+		Uint64("version", mf.Version).Uint64("cut", mf.Cut).Int("rows", rec.Rows()).Dict("table_rows", rows).
+		Int("catalog_rows", rec.CatalogRows).Int("ignored_rows", rec.IgnoredRows).Int("sessions", len(rec.Sessions)).
+		Dur("read", rec.ReadTime).Dur("load", rec.LoadTime).Dur("indexes", rec.IndexTime).Dur("took", rec.Total).
+		Msg("recovered from checkpoint")
 }
 
 func authMethod(s string, local bool) (pgwire.AuthMethod, error) {

@@ -61,6 +61,7 @@ func TestServeCheckpointFlagErrors(t *testing.T) {
 		{"--checkpoint-workers", "0"},
 		{"--checkpoint-keep", "0"},
 		{"--synchronous-commit", "sometimes"},
+		{"--recovery", "maybe"},
 	} {
 		if code := serve(args); code != 2 {
 			t.Errorf("serve %v: exit %d, want 2", args, code)
@@ -112,15 +113,15 @@ func manifests(t *testing.T, dir string) int {
 	return n
 }
 
-// The server takes a final checkpoint at a clean shutdown, and sets an
-// earlier run's checkpoints aside at start-up (recovery is not built).
+// The server takes a final checkpoint at a clean shutdown and recovers
+// from it at the next start.
 func TestServeFinalCheckpoint(t *testing.T) {
 	dir := t.TempDir()
 	cpDir := filepath.Join(dir, "checkpoints")
 	addr, stop := startServe(t, dir)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	c, err := pgx.Connect(ctx, fmt.Sprintf("postgres://postgres@%s/postgres?sslmode=disable", addr))
+	c, err := pgx.Connect(ctx, fmt.Sprintf("postgres://postgres@%s/postgres?sslmode=disable&persiandb.session=app", addr))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,6 +135,10 @@ func TestServeFinalCheckpoint(t *testing.T) {
 	if n := manifests(t, cpDir); n != 0 {
 		t.Fatalf("%d manifests before shutdown under synchronous_commit = off", n)
 	}
+	var wantPoint string
+	if err := c.QueryRow(ctx, "SHOW persiandb.commit_point").Scan(&wantPoint); err != nil || wantPoint == "0" {
+		t.Fatalf("app's commit point %q (%v)", wantPoint, err)
+	}
 	c.Close(ctx)
 	if err := stop(); err != nil {
 		t.Fatalf("stop: %v", err)
@@ -142,12 +147,44 @@ func TestServeFinalCheckpoint(t *testing.T) {
 		t.Fatalf("%d manifests after a clean shutdown, want 1 (the final checkpoint)", n)
 	}
 
-	_, stop = startServe(t, dir)
+	// Second run: the data is back, the named session's commit point
+	// too, and new commits and the final checkpoint continue.
+	addr, stop = startServe(t, dir)
+	c, err = pgx.Connect(ctx, fmt.Sprintf("postgres://postgres@%s/postgres?sslmode=disable&persiandb.session=app", addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a int
+	if err := c.QueryRow(ctx, "SELECT a FROM t").Scan(&a); err != nil || a != 1 {
+		t.Fatalf("after a restart: a = %d (%v), want 1", a, err)
+	}
+	var point string
+	if err := c.QueryRow(ctx, "SHOW persiandb.commit_point").Scan(&point); err != nil || point != wantPoint {
+		t.Fatalf("app's commit point after a restart %q (%v), want %s", point, err, wantPoint)
+	}
+	if _, err := c.Exec(ctx, "INSERT INTO t VALUES (2)"); err != nil {
+		t.Fatal(err)
+	}
+	c.Close(ctx)
 	if err := stop(); err != nil {
 		t.Fatalf("second run: %v", err)
 	}
-	aside, _ := filepath.Glob(cpDir + ".unrecovered-*")
-	if len(aside) != 1 || manifests(t, aside[0]) != 1 {
-		t.Fatalf("set aside: %v", aside)
+
+	// Third run: both rows.
+	addr, stop = startServe(t, dir)
+	c, err = pgx.Connect(ctx, fmt.Sprintf("postgres://postgres@%s/postgres?sslmode=disable", addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := c.QueryRow(ctx, "SELECT count(*) FROM t").Scan(&n); err != nil || n != 2 {
+		t.Fatalf("after the second restart: %d rows (%v), want 2", n, err)
+	}
+	c.Close(ctx)
+	if err := stop(); err != nil {
+		t.Fatalf("third run: %v", err)
+	}
+	if aside, _ := filepath.Glob(cpDir + ".unrecovered-*"); len(aside) != 0 {
+		t.Fatalf("checkpoints set aside: %v", aside)
 	}
 }

@@ -1,0 +1,263 @@
+package recovery
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/persiandb/persiandb/cpr"
+	"github.com/persiandb/persiandb/storage"
+	"github.com/persiandb/persiandb/txn"
+	"github.com/rs/zerolog"
+)
+
+// ErrRefused is returned (wrapped) by Open under Options.Strict when the
+// newest checkpoint could not be used whole.
+var ErrRefused = errors.New("recovery: refused")
+
+// Catalog is what recovery needs to know of the catalog it restores: the
+// system table holding it, and the tables it names once its rows are
+// back. The SQL layer implements it (sql/sqlrecover), so that recovery
+// depends on storage, txn and cpr only.
+type Catalog interface {
+	// SystemTable is the id and name of the table holding the catalog.
+	SystemTable() (id uint32, name string)
+	// Tables reads the recovered catalog through m (whose store holds the
+	// system table's rows, and no other table yet).
+	Tables(m *txn.Manager) ([]TableSpec, error)
+}
+
+// TableSpec is a recovered table's storage: its id, name, row schema and
+// secondary indexes.
+type TableSpec struct {
+	ID      uint32
+	Name    string
+	Schema  storage.Schema
+	Indexes []storage.IndexSpec
+}
+
+// Options configure Open.
+type Options struct {
+	// Catalog reads the recovered catalog (required).
+	Catalog Catalog
+	// FS is the file system; nil means cpr.OSFS{}.
+	FS  cpr.FS
+	Log zerolog.Logger
+	// Strict refuses to start from anything but the newest checkpoint
+	// read to its end: any reason cpr.Load gives for passing over a newer
+	// manifest or for stopping short in a delta log (Snapshot.Skipped)
+	// fails Open with ErrRefused. Otherwise those reasons are logged as
+	// warnings and the older state is used.
+	Strict bool
+	// Storage and Txn configure the new store and manager; Open sets
+	// Txn.StartVersion.
+	Storage storage.Options
+	Txn     txn.Options
+}
+
+// TableStats describes one recovered table.
+type TableStats struct {
+	ID      uint32
+	Name    string
+	Rows    int
+	Indexes int
+}
+
+// Result is a recovered database. The caller owns Manager and closes it
+// (after the engine's sessions and any checkpointer on it).
+type Result struct {
+	Manager *txn.Manager
+	// Manifest is the newest checkpoint applied (nil: the directory held
+	// no checkpoint and the database starts empty). Base is its chain's
+	// full checkpoint and Deltas the number of deltas applied on it.
+	Manifest *cpr.Manifest
+	Base     *cpr.Manifest
+	Deltas   int
+	// Skipped is cpr.Load's list of what was passed over, newest first.
+	Skipped []string
+	// Tables lists the recovered user tables by id; CatalogRows is the
+	// number of system-table rows (descriptors, roles).
+	Tables      []TableStats
+	CatalogRows int
+	// IgnoredRows counts rows of tables the recovered catalog does not
+	// name (dropped below the cut; their storage was not yet released).
+	IgnoredRows int
+	// Sessions are the recovered commit points by session name.
+	Sessions map[string]uint64
+	// Timings: reading and verifying the checkpoint, loading the rows,
+	// building the secondary indexes, and the whole of Open.
+	ReadTime, LoadTime, IndexTime, Total time.Duration
+}
+
+// Rows returns the number of user-table rows recovered.
+func (r *Result) Rows() int {
+	n := 0
+	for _, t := range r.Tables {
+		n += t.Rows
+	}
+	return n
+}
+
+// Open rebuilds the database from the newest valid checkpoint in dir (see
+// doc.go). A missing or empty directory gives an empty database; a
+// directory whose manifests are all damaged is an error, never an empty
+// database.
+func Open(dir string, opts Options) (*Result, error) {
+	start := time.Now()
+	if opts.FS == nil {
+		opts.FS = cpr.OSFS{}
+	}
+	if opts.Catalog == nil {
+		return nil, errors.New("recovery: Options.Catalog is required")
+	}
+	res := &Result{Sessions: map[string]uint64{}}
+	snap, err := cpr.Load(opts.FS, dir)
+	switch {
+	case errors.Is(err, cpr.ErrNoCheckpoint) || errors.Is(err, fs.ErrNotExist):
+		return res.fresh(opts, start)
+	case err != nil:
+		return nil, fmt.Errorf("recovery: reading the checkpoints in %s: %w", dir, err)
+	}
+	res.ReadTime = time.Since(start)
+	res.Manifest, res.Base, res.Deltas, res.Skipped = snap.Manifest, snap.Base, snap.Deltas, snap.Skipped
+	if len(snap.Skipped) > 0 {
+		if opts.Strict {
+			return nil, fmt.Errorf("%w: the newest checkpoint cannot be used whole (strict recovery): %s", ErrRefused, strings.Join(snap.Skipped, "; "))
+		}
+		for _, why := range snap.Skipped {
+			opts.Log.Warn().Str("reason", why).Msg("recovery passed over checkpoint data; falling back to an older state")
+		}
+	}
+	mf := snap.Manifest
+
+	st := storage.Open(opts.Storage)
+	sysID, sysName := opts.Catalog.SystemTable()
+	sys, err := st.CreateTable(sysID, sysName, storage.Schema{})
+	if err != nil {
+		return nil, err
+	}
+	rowsStart := time.Now()
+	for _, r := range snap.Tables[sysID] {
+		if err := sys.Load(r.Key, r.Value, r.BeginTS); err != nil {
+			return nil, fmt.Errorf("recovery: system table: %w", err)
+		}
+	}
+	res.CatalogRows = len(snap.Tables[sysID])
+
+	topts := opts.Txn
+	topts.StartVersion = mf.Version + 1
+	m := txn.NewManager(st, topts)
+	ok := false
+	defer func() {
+		if !ok {
+			m.Close()
+		}
+	}()
+	tables, err := opts.Catalog.Tables(m)
+	if err != nil {
+		return nil, fmt.Errorf("recovery: listing the recovered tables: %w", err)
+	}
+	named := map[uint32]bool{sysID: true}
+	for _, t := range tables {
+		named[t.ID] = true
+	}
+	for id, rows := range snap.Tables {
+		if !named[id] {
+			res.IgnoredRows += len(rows)
+			opts.Log.Info().Uint32("table", id).Int("rows", len(rows)).Msg("recovery: ignoring the rows of a table dropped before the checkpoint")
+		}
+	}
+
+	// Rows, then indexes, one table per worker.
+	res.Tables = make([]TableStats, len(tables))
+	stores := make([]*storage.Table, len(tables))
+	err = parallel(len(tables), func(i int) error {
+		t := tables[i]
+		s, err := st.CreateTable(t.ID, t.Name, t.Schema)
+		if err != nil {
+			return err
+		}
+		stores[i] = s
+		for _, r := range snap.Tables[t.ID] {
+			if err := s.Load(r.Key, r.Value, r.BeginTS); err != nil {
+				return err
+			}
+		}
+		res.Tables[i] = TableStats{ID: t.ID, Name: t.Name, Rows: len(snap.Tables[t.ID]), Indexes: len(t.Indexes)}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("recovery: loading rows: %w", err)
+	}
+	res.LoadTime = time.Since(rowsStart)
+	ixStart := time.Now()
+	err = parallel(len(tables), func(i int) error {
+		g := st.NewGuard()
+		defer g.Close()
+		for _, spec := range tables[i].Indexes {
+			ix, err := stores[i].AddIndex(spec)
+			if err != nil {
+				return err
+			}
+			stores[i].BuildIndex(g, ix, m.Horizon)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("recovery: building indexes: %w", err)
+	}
+	res.IndexTime = time.Since(ixStart)
+
+	for _, p := range mf.Sessions {
+		res.Sessions[p.Name] = p.Serial
+	}
+	sort.Slice(res.Tables, func(i, j int) bool { return res.Tables[i].ID < res.Tables[j].ID })
+	res.Manager = m
+	res.Total = time.Since(start)
+	ok = true
+	return res, nil
+}
+
+// fresh is Open's result for a directory without checkpoints.
+func (res *Result) fresh(opts Options, start time.Time) (*Result, error) {
+	res.Manager = txn.NewManager(storage.Open(opts.Storage), opts.Txn)
+	res.Total = time.Since(start)
+	return res, nil
+}
+
+// parallel runs fn(0..n-1) on up to GOMAXPROCS goroutines and returns
+// the first error.
+func parallel(n int, fn func(i int) error) error {
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+		next  = make(chan int)
+	)
+	for w := 0; w < min(n, runtime.GOMAXPROCS(0)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if err := fn(i); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return first
+}

@@ -54,6 +54,11 @@ type Options struct {
 	// fails Open with ErrRefused. Otherwise those reasons are logged as
 	// warnings and the older state is used.
 	Strict bool
+	// ID, if not 0, recovers checkpoint ID instead of the newest
+	// (cpr.LoadTo: a full checkpoint alone, or a delta with its chain's
+	// full checkpoint and the deltas up to it). Nothing falls back: if it
+	// cannot be read whole, Open fails. Newer checkpoints are not touched.
+	ID uint64
 	// Storage and Txn configure the new store and manager; Open sets
 	// Txn.StartVersion.
 	Storage storage.Options
@@ -116,7 +121,15 @@ func Open(dir string, opts Options) (*Result, error) {
 		return nil, errors.New("recovery: Options.Catalog is required")
 	}
 	res := &Result{Sessions: map[string]uint64{}}
-	snap, err := cpr.Load(opts.FS, dir)
+	var snap *cpr.Snapshot
+	var err error
+	if opts.ID != 0 {
+		if snap, err = cpr.LoadTo(opts.FS, dir, opts.ID); err != nil {
+			return nil, fmt.Errorf("recovery: reading checkpoint %d in %s: %w", opts.ID, dir, err)
+		}
+	} else {
+		snap, err = cpr.Load(opts.FS, dir)
+	}
 	switch {
 	case errors.Is(err, cpr.ErrNoCheckpoint) || errors.Is(err, fs.ErrNotExist):
 		return res.fresh(opts, start)

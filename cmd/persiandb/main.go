@@ -1,11 +1,13 @@
 // Command persiandb is the PersianDB server and its operator tools.
 //
 //	persiandb serve [flags]   run the server (see `persiandb serve --help`)
+//	persiandb checkpoint ...  list, verify and inspect checkpoints offline
 //	persiandb version         print the version
 package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 )
 
@@ -14,24 +16,35 @@ const version = "0.1.0-dev"
 const usage = `usage: persiandb <command> [flags]
 
 commands:
-  serve     run the server (persiandb serve --help lists its flags)
-  version   print the version
+  serve       run the server (persiandb serve --help lists its flags)
+  checkpoint  list, verify or inspect a data directory's checkpoints
+              (persiandb checkpoint help)
+  version     print the version
 `
 
 func main() {
-	if len(os.Args) < 2 {
-		fmt.Fprint(os.Stderr, usage)
-		os.Exit(2)
+	os.Exit(dispatch(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// dispatch runs the command args (os.Args without the program name) and
+// returns the exit status.
+func dispatch(args []string, stdout, stderr io.Writer) int {
+	if len(args) < 1 {
+		fmt.Fprint(stderr, usage)
+		return 2
 	}
-	switch os.Args[1] {
+	switch args[0] {
 	case "serve":
-		os.Exit(serve(os.Args[2:]))
+		return serve(args[1:])
+	case "checkpoint":
+		return checkpointCmd(args[1:], stdout, stderr)
 	case "version", "--version", "-v":
-		fmt.Println("persiandb", version)
+		fmt.Fprintln(stdout, "persiandb", version)
 	case "help", "--help", "-h":
-		fmt.Print(usage)
+		fmt.Fprint(stdout, usage)
 	default:
-		fmt.Fprintf(os.Stderr, "persiandb: unknown command %q\n\n%s", os.Args[1], usage)
-		os.Exit(2)
+		fmt.Fprintf(stderr, "persiandb: unknown command %q\n\n%s", args[0], usage)
+		return 2
 	}
+	return 0
 }

@@ -54,6 +54,9 @@ type serveFlags struct {
 	// "fallback" (the default) recovers the newest valid one and logs
 	// what was passed over, "strict" refuses to start.
 	recovery string
+	// recoverTo, if not 0, recovers checkpoint recoverTo (a full
+	// checkpoint alone, or a delta with its chain) instead of the newest.
+	recoverTo uint64
 }
 
 func serve(args []string) int {
@@ -77,6 +80,7 @@ func serve(args []string) int {
 	fs.TextVar(&f.checkpointMode, "checkpoint-mode", cpr.ModePersian, "how a checkpoint writes: persian (parallel scan of the live log) or cpr (copy into memory, then one writer: a baseline for measurement)")
 	fs.StringVar(&f.syncCommit, "synchronous-commit", "on", "server default of synchronous_commit: on (COMMIT returns once a checkpoint holding it is durable) or off")
 	fs.StringVar(&f.recovery, "recovery", "fallback", "at start-up, if the newest checkpoint is damaged or cut short: fallback (recover the newest valid state, with a warning) or strict (refuse to start)")
+	fs.Uint64Var(&f.recoverTo, "recover-to", 0, "recover checkpoint N (a full checkpoint id, or a delta id: its chain's full checkpoint with the deltas up to N; see persiandb checkpoint list) instead of the newest. Newer checkpoints stay on disk; new ones get higher ids and are the ones recovered next time")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -194,13 +198,16 @@ func run(f serveFlags, log zerolog.Logger, sigs <-chan os.Signal, ready chan<- n
 	}
 
 	cpDir := filepath.Join(f.dataDir, "checkpoints")
-	eng, rec, err := sqlrecover.Open(cpDir, recovery.Options{Log: log.With().Str("component", "recovery").Logger(), Strict: strict,
+	eng, rec, err := sqlrecover.Open(cpDir, recovery.Options{Log: log.With().Str("component", "recovery").Logger(), Strict: strict, ID: f.recoverTo,
 		Storage: storage.Options{Logger: log}, Txn: txn.Options{Logger: log}})
 	if err != nil {
 		ln.Close()
 		return fmt.Errorf("recovering from %s: %w", cpDir, err)
 	}
 	logRecovery(log, cpDir, rec)
+	if f.recoverTo != 0 {
+		warnNewerCheckpoints(log, cpDir, f.recoverTo)
+	}
 	m := rec.Manager
 	defer m.Close()
 	if err := eng.SetSynchronousCommit(syncCommit); err != nil {

@@ -235,9 +235,7 @@ func (c *conn) isDraining() bool {
 
 // sendResultError reports a statement's error, naming the cancel cause.
 func (c *conn) sendError(ctx context.Context, err error) error {
-	if ctx != nil {
-		err = canceledError(err, context.Cause(ctx))
-	}
+	err = canceledError(err, context.Cause(ctx))
 	if e := pgerr.As(err); e != nil && e.Severity == pgerr.SeverityFatal {
 		return &fatalError{e}
 	}

@@ -38,7 +38,7 @@ func (c *conn) extError(ctx context.Context, err error) error {
 func (c *conn) parse(m *pgproto3.Parse) error {
 	if m.Name != "" {
 		if _, dup := c.stmts[m.Name]; dup {
-			return c.extError(nil, pgerr.New(pgerr.DuplicatePreparedStatement, "prepared statement %q already exists", m.Name))
+			return c.extError(context.Background(), pgerr.New(pgerr.DuplicatePreparedStatement, "prepared statement %q already exists", m.Name))
 		}
 	}
 	given := make([]planner.Type, len(m.ParameterOIDs))
@@ -48,7 +48,7 @@ func (c *conn) parse(m *pgproto3.Parse) error {
 		}
 		t, ok := planner.TypeByOID(oid)
 		if !ok {
-			return c.extError(nil, pgerr.New(pgerr.UndefinedObject, "type with OID %d does not exist", oid))
+			return c.extError(context.Background(), pgerr.New(pgerr.UndefinedObject, "type with OID %d does not exist", oid))
 		}
 		given[i] = t
 	}
@@ -66,22 +66,22 @@ func (c *conn) parse(m *pgproto3.Parse) error {
 func (c *conn) bind(m *pgproto3.Bind) error {
 	st := c.stmts[m.PreparedStatement]
 	if st == nil {
-		return c.extError(nil, pgerr.New(pgerr.InvalidSQLStatementName, "prepared statement %q does not exist", m.PreparedStatement))
+		return c.extError(context.Background(), pgerr.New(pgerr.InvalidSQLStatementName, "prepared statement %q does not exist", m.PreparedStatement))
 	}
 	if m.DestinationPortal != "" {
 		if _, dup := c.portals[m.DestinationPortal]; dup {
-			return c.extError(nil, pgerr.New(pgerr.DuplicateCursor, "portal %q already exists", m.DestinationPortal))
+			return c.extError(context.Background(), pgerr.New(pgerr.DuplicateCursor, "portal %q already exists", m.DestinationPortal))
 		}
 	}
 	types := st.p.ParamTypes()
 	if len(m.Parameters) != len(types) {
-		return c.extError(nil, pgerr.New(pgerr.ProtocolViolation, "bind message supplies %d parameters, but prepared statement %q requires %d", len(m.Parameters), m.PreparedStatement, len(types)))
+		return c.extError(context.Background(), pgerr.New(pgerr.ProtocolViolation, "bind message supplies %d parameters, but prepared statement %q requires %d", len(m.Parameters), m.PreparedStatement, len(types)))
 	}
 	if err := checkFormats(m.ParameterFormatCodes, len(types), "parameter"); err != nil {
-		return c.extError(nil, err)
+		return c.extError(context.Background(), err)
 	}
 	if err := checkFormats(m.ResultFormatCodes, len(st.p.Columns), "result"); err != nil {
-		return c.extError(nil, err)
+		return c.extError(context.Background(), err)
 	}
 	params := make([]storage.Value, len(types))
 	for i, raw := range m.Parameters {
@@ -99,7 +99,7 @@ func (c *conn) bind(m *pgproto3.Bind) error {
 			v, err = pgcodec.DecodeText(c.sess.ValueContext(), raw, types[i])
 		}
 		if err != nil {
-			return c.extError(nil, err)
+			return c.extError(context.Background(), err)
 		}
 		params[i] = v
 	}
@@ -112,7 +112,7 @@ func (c *conn) describe(m *pgproto3.Describe) error {
 	if m.ObjectType == 'S' {
 		st := c.stmts[m.Name]
 		if st == nil {
-			return c.extError(nil, pgerr.New(pgerr.InvalidSQLStatementName, "prepared statement %q does not exist", m.Name))
+			return c.extError(context.Background(), pgerr.New(pgerr.InvalidSQLStatementName, "prepared statement %q does not exist", m.Name))
 		}
 		types := st.p.ParamTypes()
 		oids := make([]uint32, len(types))
@@ -125,7 +125,7 @@ func (c *conn) describe(m *pgproto3.Describe) error {
 	}
 	pt := c.portals[m.Name]
 	if pt == nil {
-		return c.extError(nil, pgerr.New(pgerr.InvalidCursorName, "portal %q does not exist", m.Name))
+		return c.extError(context.Background(), pgerr.New(pgerr.InvalidCursorName, "portal %q does not exist", m.Name))
 	}
 	c.describeRows(pt.stmt.p.Columns, pt.formats)
 	return nil
@@ -142,7 +142,7 @@ func (c *conn) describeRows(cols []planner.ResultColumn, formats []int16) {
 func (c *conn) execute(m *pgproto3.Execute) error {
 	pt := c.portals[m.Portal]
 	if pt == nil {
-		return c.extError(nil, pgerr.New(pgerr.InvalidCursorName, "portal %q does not exist", m.Portal))
+		return c.extError(context.Background(), pgerr.New(pgerr.InvalidCursorName, "portal %q does not exist", m.Portal))
 	}
 	if pt.result == nil {
 		if !c.pipeline {

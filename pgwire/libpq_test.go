@@ -447,7 +447,7 @@ func TestLibpqCopyIn(t *testing.T) {
 			return err
 		}
 		defer func() { _ = tx.Rollback() }()
-		st, err := tx.PrepareContext(ctx, pq.CopyIn("cp", "id", "name", "val", "note"))
+		st, err := tx.PrepareContext(ctx, `COPY "cp" ("id", "name", "val", "note") FROM STDIN`)
 		if err != nil {
 			return err
 		}
@@ -511,7 +511,7 @@ func TestLibpqCopyIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := tx.PrepareContext(ctx, pq.CopyIn("cp", "id", "name", "val"))
+	st, err := tx.PrepareContext(ctx, `COPY "cp" ("id", "name", "val") FROM STDIN`)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 func (c *conn) simpleQuery(q string) error {
 	parts, err := sql.SplitWithOffsets(q)
 	if err != nil {
-		if err := c.sendError(nil, err); err != nil {
+		if err := c.sendError(context.Background(), err); err != nil {
 			return err
 		}
 		return c.readyForQuery()
@@ -26,7 +26,7 @@ func (c *conn) simpleQuery(q string) error {
 	if multi {
 		// Postgres parses the whole string before running any of it.
 		if err := c.sess.CheckSyntax(parts); err != nil {
-			if err := c.sendError(nil, err); err != nil {
+			if err := c.sendError(context.Background(), err); err != nil {
 				return err
 			}
 			return c.readyForQuery()

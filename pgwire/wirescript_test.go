@@ -327,12 +327,6 @@ func runWireScript(t *testing.T, path, addr string) {
 			continue
 		}
 		got := recordBlock(c, block)
-		var expects []wireLine
-		for _, l := range block {
-			if l.verb == "expect" {
-				expects = append(expects, l)
-			}
-		}
 		k := 0 // next recorded message
 		for _, l := range block {
 			if l.verb != "expect" {

@@ -33,10 +33,10 @@ type fakeCheckpointer struct {
 
 func newFake() *fakeCheckpointer { return &fakeCheckpointer{waiting: make(chan struct{}, 16)} }
 
-func (f *fakeCheckpointer) state() (error, chan struct{}) {
+func (f *fakeCheckpointer) state() (chan struct{}, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.fail, f.block
+	return f.block, f.fail
 }
 
 func (f *fakeCheckpointer) setFail(err error) { f.mu.Lock(); f.fail = err; f.mu.Unlock() }
@@ -64,7 +64,7 @@ func (f *fakeCheckpointer) advance() {
 
 func (f *fakeCheckpointer) Checkpoint(ctx context.Context) error {
 	f.checkpoints.Add(1)
-	if err, _ := f.state(); err != nil {
+	if _, err := f.state(); err != nil {
 		return err
 	}
 	f.advance()
@@ -73,7 +73,7 @@ func (f *fakeCheckpointer) Checkpoint(ctx context.Context) error {
 
 func (f *fakeCheckpointer) WaitDurable(ctx context.Context, ts uint64) error {
 	f.waits.Add(1)
-	err, block := f.state()
+	block, err := f.state()
 	if block != nil {
 		f.waiting <- struct{}{}
 		select {

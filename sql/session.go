@@ -46,9 +46,6 @@ type Session struct {
 	// failed is set after an error inside it, until ROLLBACK.
 	tx     *txn.Txn
 	failed bool
-	// blockOpts are the modes given to BEGIN, applied to tx.
-	defaultIso txn.Isolation
-	defaultRO  bool
 
 	settings *settings
 	prepared map[string]*Prepared

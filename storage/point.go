@@ -76,7 +76,7 @@ func (p *pointIndex) lookup(t *Table, key []byte) (SlotID, bool) {
 func (p *pointIndex) addLocked(t *Table, key []byte, s SlotID) {
 	tab := p.tab.Load()
 	if (p.used+p.deleted+1)*4 > len(tab.e)*3 {
-		tab = p.rebuildLocked(t)
+		p.rebuildLocked(t)
 		return // the rebuild read the btree, which already holds key
 	}
 	p.insert(tab, maphash.Bytes(p.seed, key), s)

@@ -228,9 +228,7 @@ func (p *Planner) window(in *relation, calls []*ast.WindowFuncExpr) (*relation, 
 		out.computed[k] = v
 	}
 	node := &plan.Window{Input: in.node}
-	for _, col := range in.node.Columns() {
-		node.Cols = append(node.Cols, col)
-	}
+	node.Cols = append(node.Cols, in.node.Columns()...)
 	c := exprCtx{sc: in.sc, clause: "window functions"}
 	for _, w := range calls {
 		if w.Spec.Name.O != "" || w.Spec.Ref.O != "" {

@@ -316,6 +316,11 @@ var errExtraFormat = errors.New("sql: unknown checkpoint extra format")
 // the rows (the sequence counters): the checkpointer's Extra hook. It is
 // safe to call from the checkpointer's goroutine while sessions run.
 func (e *Engine) CheckpointExtra() ([]byte, error) {
+	// Release the storage of relations dropped below the horizon first:
+	// reaping otherwise waits for the next DDL statement, and a checkpoint
+	// would keep writing (and recovery keep reading) a dropped table's
+	// rows, as after pgbench -i's ALTER TABLE ... ADD PRIMARY KEY.
+	e.cat.Reap()
 	states := e.cat.SequenceStates()
 	x := checkpointExtra{Format: checkpointExtraFormat, Sequences: make([]sequenceExtra, 0, len(states))}
 	for id, st := range states {

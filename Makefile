@@ -150,3 +150,13 @@ BENCH_PG_FLAGS ?= -duration 30s -clients 8 -jobs 2 -scale 1
 bench-pg: ## pgbench TPS and latency, PersianDB vs PostgreSQL 15 (BENCH_PG_FLAGS; installs postgresql if missing)
 	@test -x $(PG_BIN)/initdb || { apt-get update && apt-get install -y postgresql; }
 	$(GO) run ./cmd/bench-pg -pgbin $(PG_BIN) $(BENCH_PG_FLAGS)
+
+# Restart-and-verify crash drills (cmd/drill; DESIGN.md, "How we know it
+# works"): bank transfers from named sessions, SIGKILL at random moments
+# (also inside checkpoints), restart on the same data dir, then check the
+# total, per-session prefixes, synchronous_commit=on acks and commit points.
+DRILL_FLAGS ?= -rounds 100
+
+.PHONY: drill
+drill: ## restart-and-verify crash drills (DRILL_FLAGS: -rounds, -seed, ...)
+	$(GO) run ./cmd/drill $(DRILL_FLAGS)

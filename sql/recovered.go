@@ -28,14 +28,17 @@ import (
 // opens; the map is not modified afterwards.
 func (e *Engine) SetRecoveredPoints(points map[string]uint64) { e.recovered = points }
 
-// restorePoint continues ts's commit counter from its name's recovered
-// point (see above).
+// restorePoint continues a named session's commit counter: from its
+// name's recovered point, or from the point an earlier session of that
+// name reached in this run (a reconnect), whichever is higher. A name is
+// meant for one connection at a time; two at once would number their
+// commits independently.
 func (e *Engine) restorePoint(ts *txn.Session) {
 	name := ts.Name()
-	p, ok := e.recovered[name]
-	if name == "" || !ok {
+	if name == "" {
 		return
 	}
+	p := e.recovered[name]
 	e.m.Sessions(func(o *txn.Session) {
 		if o != ts && o.Name() == name {
 			p = max(p, o.CommitPoint())

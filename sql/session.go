@@ -125,10 +125,13 @@ func (s *Session) Close() {
 		s.tx.Rollback()
 		s.tx = nil
 	}
-	s.ts.Close()
+	if s.ts != nil {
+		s.ts.Close()
+		s.ts = nil // a second Close must not release the txn session twice
+	}
 }
 
-// InBlock reports the transaction status for ReadyForQuery: 'I' idle,
+// Status reports the transaction status for ReadyForQuery: 'I' idle,
 // 'T' in a block, 'E' in a failed block.
 func (s *Session) Status() byte {
 	switch {

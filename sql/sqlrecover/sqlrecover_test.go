@@ -358,3 +358,27 @@ func TestRecoverFallbackAndStrict(t *testing.T) {
 		t.Errorf("state after a checkpoint on the fallback %v, want [[1] [4]]", got)
 	}
 }
+
+// A named session that reconnects within one run continues its commit
+// counter; a checkpoint then records the reconnected session's point.
+func TestReconnectKeepsCommitPoint(t *testing.T) {
+	dir := t.TempDir()
+	l := start(t, dir, recovery.Options{})
+	exec(t, l.session(""), "CREATE TABLE r (n int PRIMARY KEY)")
+	a := l.session("a")
+	for i := 1; i <= 3; i++ {
+		exec(t, a, fmt.Sprintf("INSERT INTO r VALUES (%d)", i))
+	}
+	a.Close()
+	a = l.session("a")
+	if got := one(t, a, "SHOW persiandb.commit_point"); got != "3" {
+		t.Fatalf("after a reconnect: commit point %s, want 3", got)
+	}
+	exec(t, a, "INSERT INTO r VALUES (4)")
+	exec(t, l.session(""), "CHECKPOINT")
+	l.stop()
+	l = start(t, dir, recovery.Options{})
+	if got := one(t, l.session("a"), "SHOW persiandb.commit_point"); got != "4" {
+		t.Fatalf("after recovery: commit point %s, want 4", got)
+	}
+}

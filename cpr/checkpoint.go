@@ -66,6 +66,9 @@ type Options struct {
 	// (sequence values). It is called after the drain, so it reflects at
 	// least every commit below the cut. May be nil.
 	Extra func() ([]byte, error)
+	// Dropped, when set, lists the tables whose drop committed below cut
+	// (called after the drain); their rows are left out. May be nil.
+	Dropped func(cut uint64) []uint32
 	// Keep is how many chains (a full checkpoint, its segments and its
 	// delta log) to keep, 2 by default. Older chains are removed only
 	// after a newer full checkpoint's manifest is durable.
@@ -556,6 +559,14 @@ func (c *Checkpointer) checkpointLocked(ctx context.Context, r *round) (info Inf
 	if c.opts.Extra != nil {
 		if extra, err = c.opts.Extra(); err != nil {
 			return info, fmt.Errorf("cpr: checkpoint %d: extra state: %w", id, err)
+		}
+	}
+	if c.opts.Dropped != nil {
+		// Tables dropped below the cut whose storage is still there (it
+		// is released lazily): their rows are not part of the state at
+		// the cut, and writing them would only make recovery skip them.
+		for _, t := range c.opts.Dropped(cut) {
+			delete(tables, t)
 		}
 	}
 

@@ -316,11 +316,6 @@ var errExtraFormat = errors.New("sql: unknown checkpoint extra format")
 // the rows (the sequence counters): the checkpointer's Extra hook. It is
 // safe to call from the checkpointer's goroutine while sessions run.
 func (e *Engine) CheckpointExtra() ([]byte, error) {
-	// Release the storage of relations dropped below the horizon first:
-	// reaping otherwise waits for the next DDL statement, and a checkpoint
-	// would keep writing (and recovery keep reading) a dropped table's
-	// rows, as after pgbench -i's ALTER TABLE ... ADD PRIMARY KEY.
-	e.cat.Reap()
 	states := e.cat.SequenceStates()
 	x := checkpointExtra{Format: checkpointExtraFormat, Sequences: make([]sequenceExtra, 0, len(states))}
 	for id, st := range states {
@@ -328,6 +323,18 @@ func (e *Engine) CheckpointExtra() ([]byte, error) {
 	}
 	sort.Slice(x.Sequences, func(i, j int) bool { return x.Sequences[i].ID < x.Sequences[j].ID })
 	return json.Marshal(x)
+}
+
+// DroppedTables is the checkpointer's Dropped hook: the tables dropped
+// below cut whose storage still exists, so that the checkpoint leaves
+// their rows out (as after pgbench -i's ALTER TABLE ... ADD PRIMARY KEY,
+// which rebuilds the table). It also releases the storage of relations
+// dropped below the GC horizon, which otherwise waits for the next DDL
+// statement.
+func (e *Engine) DroppedTables(cut uint64) []uint32 {
+	ids := e.cat.DroppedBefore(cut)
+	e.cat.Reap()
+	return ids
 }
 
 // RestoreCheckpointExtra puts back what CheckpointExtra saved, for

@@ -15,3 +15,18 @@ func (t *Table) StorageIndexes() []storage.IndexSpec {
 	}
 	return out
 }
+
+// DroppedBefore lists the tables whose drop committed below cut and whose
+// storage is not released yet (it is, lazily, once the drop is below the
+// GC horizon): a checkpoint at cut leaves their rows out.
+func (c *Catalog) DroppedBefore(cut uint64) []uint32 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []uint32
+	for _, d := range c.mu.drops {
+		if d.index == 0 && !d.sequence && d.commitTS < cut {
+			out = append(out, d.id)
+		}
+	}
+	return out
+}

@@ -16,7 +16,9 @@
 //	m := txn.NewManager(st, StartVersion: v+1)
 //	Options.Catalog.Tables(m)             the SQL layer reads the descriptors
 //	for each table the catalog names:     (in parallel, one table per worker)
-//	    create its storage, Table.Load its rows with their beginTS
+//	    create its storage, Table.LoadBatch its rows (with their
+//	    beginTS) sorted by key: a btree filled in key order is built
+//	    several times faster than in the map's random order
 //	for each such table: AddIndex + BuildIndex for its secondary indexes
 //	then, in sql/sqlrecover:
 //	eng := sql.Open(m)

@@ -1,10 +1,12 @@
 package recovery
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -196,10 +198,8 @@ func Open(dir string, opts Options) (*Result, error) {
 			return err
 		}
 		stores[i] = s
-		for _, r := range snap.Tables[t.ID] {
-			if err := s.Load(r.Key, r.Value, r.BeginTS); err != nil {
-				return err
-			}
+		if err := s.LoadBatch(sortedRows(snap.Tables[t.ID])); err != nil {
+			return err
 		}
 		res.Tables[i] = TableStats{ID: t.ID, Name: t.Name, Rows: len(snap.Tables[t.ID]), Indexes: len(t.Indexes)}
 		return nil
@@ -273,4 +273,73 @@ func parallel(n int, fn func(i int) error) error {
 	close(next)
 	wg.Wait()
 	return first
+}
+
+// sortedRows returns a table's snapshot rows in ascending key order, for
+// storage's LoadBatch (a btree filled in key order is several times
+// faster to build than one filled in a map's random order). The rows are
+// sorted in up to GOMAXPROCS runs at once, then merged.
+func sortedRows(recs map[string]cpr.Record) []storage.LoadRow {
+	rows := make([]storage.LoadRow, 0, len(recs))
+	for _, r := range recs {
+		rows = append(rows, storage.LoadRow{Key: r.Key, Value: r.Value, BeginTS: r.BeginTS})
+	}
+	cmp := func(a, b storage.LoadRow) int { return bytes.Compare(a.Key, b.Key) }
+	runs := runtime.GOMAXPROCS(0)
+	if len(rows) < 1<<16 || runs < 2 {
+		slices.SortFunc(rows, cmp)
+		return rows
+	}
+	// Sort runs in parallel, then merge pairs of runs (in parallel too)
+	// until one is left.
+	bounds := make([]int, runs+1)
+	for i := range bounds {
+		bounds[i] = len(rows) * i / runs
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < runs; i++ {
+		wg.Add(1)
+		go func(run []storage.LoadRow) {
+			defer wg.Done()
+			slices.SortFunc(run, cmp)
+		}(rows[bounds[i]:bounds[i+1]])
+	}
+	wg.Wait()
+	buf := make([]storage.LoadRow, len(rows))
+	for len(bounds) > 2 {
+		var nb []int
+		for i := 0; i+1 < len(bounds); i += 2 {
+			nb = append(nb, bounds[i])
+			if i+2 >= len(bounds) { // an odd run out: copied as it is
+				copy(buf[bounds[i]:bounds[i+1]], rows[bounds[i]:bounds[i+1]])
+				continue
+			}
+			wg.Add(1)
+			go func(dst, a, b []storage.LoadRow) {
+				defer wg.Done()
+				mergeRows(dst, a, b)
+			}(buf[bounds[i]:bounds[i+2]], rows[bounds[i]:bounds[i+1]], rows[bounds[i+1]:bounds[i+2]])
+		}
+		nb = append(nb, len(rows))
+		wg.Wait()
+		rows, buf, bounds = buf, rows, nb
+	}
+	return rows
+}
+
+// mergeRows merges the sorted a and b into dst (len(a)+len(b) long).
+func mergeRows(dst, a, b []storage.LoadRow) {
+	i, j, k := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		if bytes.Compare(b[j].Key, a[i].Key) < 0 {
+			dst[k] = b[j]
+			j++
+		} else {
+			dst[k] = a[i]
+			i++
+		}
+		k++
+	}
+	k += copy(dst[k:], a[i:])
+	copy(dst[k:], b[j:])
 }

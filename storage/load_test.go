@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 )
 
@@ -48,5 +49,75 @@ func TestTableLoad(t *testing.T) {
 	})
 	if invalid != 1 || s.Garbage() == 0 {
 		t.Fatalf("%d invalid records, garbage %d; want the duplicate", invalid, s.Garbage())
+	}
+}
+
+func TestTableLoadBatch(t *testing.T) {
+	s, tbl := tblStore(t, Schema{})
+	const ts = 5 << 40
+	if err := tbl.Load([]byte("k05000"), []byte("old"), ts); err != nil {
+		t.Fatal(err)
+	}
+	var rows []LoadRow
+	for i := 0; i < 20000; i++ {
+		if i == 5000 {
+			continue
+		}
+		k := []byte(fmt.Sprintf("k%05d", i))
+		rows = append(rows, LoadRow{Key: k, Value: append([]byte("v"), k...), BeginTS: ts + uint64(i)})
+	}
+	bad := append([]LoadRow(nil), rows...)
+	bad[1], bad[2] = bad[2], bad[1]
+	if err := tbl.LoadBatch(bad); err == nil {
+		t.Fatal("LoadBatch of unsorted rows succeeded")
+	}
+	bad = append([]LoadRow(nil), rows[:3]...)
+	bad[1].BeginTS = MarkerBit | 7
+	if err := tbl.LoadBatch(bad); err == nil {
+		t.Fatal("LoadBatch with a marker succeeded")
+	}
+	if tbl.Len() != 1 {
+		t.Fatalf("rejected batches changed the table: %d keys", tbl.Len())
+	}
+	if err := tbl.LoadBatch(rows); err != nil {
+		t.Fatal(err)
+	}
+	g := s.NewGuard()
+	defer g.Close()
+	g.Enter()
+	if tbl.Len() != 20000 {
+		t.Fatalf("%d keys, want 20000", tbl.Len())
+	}
+	for i := 0; i < 20000; i++ {
+		k := []byte(fmt.Sprintf("k%05d", i))
+		sl, ok := tbl.Lookup(k)
+		if !ok {
+			t.Fatalf("%s not found", k)
+		}
+		r := s.Log().Record(tbl.Head(sl))
+		want, wantTS := append([]byte("v"), k...), uint64(ts+i)
+		if i == 5000 {
+			want, wantTS = []byte("old"), ts
+		}
+		if !bytes.Equal(r.Key(), k) || !bytes.Equal(r.Value(), want) || r.BeginTS() != wantTS || r.EndTS() != 0 || r.Prev() != 0 || !r.Verify() {
+			t.Fatalf("%s: key %q value %q begin %#x", k, r.Key(), r.Value(), r.BeginTS())
+		}
+	}
+	g.Exit()
+	// A key the table already has fails the batch there and leaves its
+	// version as it was.
+	if err := tbl.LoadBatch([]LoadRow{{Key: []byte("k00001"), Value: []byte("x"), BeginTS: ts}, {Key: []byte("zz"), BeginTS: ts}}); err == nil {
+		t.Fatal("LoadBatch of a loaded key succeeded")
+	}
+	g.Enter()
+	defer g.Exit()
+	if sl, ok := tbl.Lookup([]byte("k00001")); !ok || !bytes.Equal(s.Log().Record(tbl.Head(sl)).Value(), []byte("vk00001")) {
+		t.Fatal("k00001 changed by a failed batch")
+	}
+	if _, ok := tbl.Lookup([]byte("zz")); ok {
+		t.Fatal("a row after the failed one was loaded")
+	}
+	if tbl.Len() != 20000 {
+		t.Fatalf("%d keys after a failed batch, want 20000", tbl.Len())
 	}
 }

@@ -52,7 +52,7 @@ func (c *conn) simpleQuery(q string) error {
 			}
 			break
 		}
-		c.sendResult(r, nil, true)
+		c.sendResult(r)
 	}
 	if multi {
 		// The commit may wait for a durable checkpoint: it is part of the
@@ -69,19 +69,16 @@ func (c *conn) simpleQuery(q string) error {
 	return c.readyForQuery()
 }
 
-// sendResult sends a finished statement's notices, rows and command tag.
-// formats are the result format codes (nil: all text); describe sends the
-// RowDescription first (simple query).
-func (c *conn) sendResult(r *sql.Result, formats []int16, describe bool) {
+// sendResult sends a finished statement's notices, row description, rows
+// (in text) and command tag, as the simple query protocol does.
+func (c *conn) sendResult(r *sql.Result) {
 	c.sendNotices(r)
 	if r.CopyOut != nil {
 		c.copyOut(r.CopyOut)
 	} else if r.Columns != nil {
-		if describe {
-			c.be.Send(c.rowDescription(r.Columns, formats))
-		}
+		c.be.Send(c.rowDescription(r.Columns, nil))
 		for i, row := range r.Rows {
-			c.sendRow(r.Columns, row, formats)
+			c.sendRow(r.Columns, row, nil)
 			if i%flushEvery == flushEvery-1 {
 				_ = c.be.Flush()
 			}

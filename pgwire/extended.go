@@ -83,6 +83,11 @@ func (c *conn) bind(m *pgproto3.Bind) error {
 	if err := checkFormats(m.ResultFormatCodes, len(st.p.Columns), "result"); err != nil {
 		return c.extError(context.Background(), err)
 	}
+	for i, col := range st.p.Columns {
+		if format(m.ResultFormatCodes, i) == pgcodec.Binary && !pgcodec.BinaryOK(col.Type.OID()) {
+			return c.extError(context.Background(), pgerr.New(pgerr.FeatureNotSupported, "binary output of type %s is not supported", col.Type.Typname()))
+		}
+	}
 	params := make([]storage.Value, len(types))
 	for i, raw := range m.Parameters {
 		if raw == nil {

@@ -73,7 +73,7 @@ func TestDeltaTornTail(t *testing.T) {
 	}
 	checkSkip = func(what string, want int, skip bool) {
 		t.Helper()
-		snap, err := Load(OSFS{}, dir)
+		snap, err := loadChecked(t, OSFS{}, dir)
 		if err != nil {
 			t.Fatalf("%s: %v", what, err)
 		}
@@ -151,7 +151,7 @@ func TestDeltaCrash(t *testing.T) {
 		if info.Full != (i == 0) {
 			t.Fatalf("checkpoint %d full %v", i, info.Full)
 		}
-		snap, err := Load(mfs.Crash(), "/ck")
+		snap, err := loadChecked(t, mfs.Crash(), "/ck")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -254,7 +254,7 @@ func groupCommit(t *testing.T, fraction float64) {
 	if (deltas == 0) != (fraction < 0) {
 		t.Fatalf("%d delta checkpoints", deltas)
 	}
-	snap, err := Load(OSFS{}, dir)
+	snap, err := loadChecked(t, OSFS{}, dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -342,7 +342,7 @@ func TestScanRule(t *testing.T) {
 		t.Fatalf("writer committed at %#x, late at %#x, cut %#x", wtx.CommitTS(), lateTS, info.Cut)
 	}
 
-	snap, err := Load(OSFS{}, dir)
+	snap, err := loadChecked(t, OSFS{}, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -391,7 +391,7 @@ func TestScanRule(t *testing.T) {
 	if _, err := c.Checkpoint(ctx); err != nil {
 		t.Fatal(err)
 	}
-	snap, err = Load(OSFS{}, dir)
+	snap, err = loadChecked(t, OSFS{}, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -432,7 +432,7 @@ func TestCollectedRecords(t *testing.T) {
 	if _, err := c.Checkpoint(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	snap, err := Load(OSFS{}, dir)
+	snap, err := loadChecked(t, OSFS{}, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -458,7 +458,7 @@ func TestClosedSessions(t *testing.T) {
 		if _, err := c.Checkpoint(ctx); err != nil {
 			t.Fatal(err)
 		}
-		snap, err := Load(OSFS{}, dir)
+		snap, err := loadChecked(t, OSFS{}, dir)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -489,7 +489,7 @@ func TestClosedSessions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	snap, err := Load(OSFS{}, dir)
+	snap, err := loadChecked(t, OSFS{}, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -508,7 +508,7 @@ func TestClosedSessions(t *testing.T) {
 	if _, err := c2.Checkpoint(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if snap, err = Load(OSFS{}, dir); err != nil {
+	if snap, err = loadChecked(t, OSFS{}, dir); err != nil {
 		t.Fatal(err)
 	}
 	if len(snap.Manifest.Sessions) != 2 || snap.Manifest.Sessions[1] != (SessionPoint{"bob", 2}) {
@@ -670,7 +670,7 @@ func randomPrefix(t *testing.T, fraction float64, full func(int) bool) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		snap, err := Load(OSFS{}, dir)
+		snap, err := loadChecked(t, OSFS{}, dir)
 		if err == nil && (snap.Manifest.ID != info.ID || snap.Manifest.Full != info.Full || len(snap.Skipped) != 0) {
 			err = fmt.Errorf("loaded checkpoint %d (full %v, skipped %q), want %d (full %v)", snap.Manifest.ID, snap.Manifest.Full, snap.Skipped, info.ID, info.Full)
 		}
@@ -692,7 +692,7 @@ func randomPrefix(t *testing.T, fraction float64, full func(int) bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	snap, err := Load(OSFS{}, dir)
+	snap, err := loadChecked(t, OSFS{}, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -855,7 +855,7 @@ func TestFaults(t *testing.T) {
 			if !slices.Equal(ms, []uint64{good.ID}) || len(segs[info.ID]) != 0 || !slices.Equal(other, []string{DeltaLogName(good.ID)}) {
 				t.Fatalf("after the failure: manifests %v segments %v other %v", ms, segs, other)
 			}
-			snap, err := Load(OSFS{}, dir)
+			snap, err := loadChecked(t, OSFS{}, dir)
 			if err != nil || snap.Manifest.ID != good.ID {
 				t.Fatalf("load after failure: %v", err)
 			}
@@ -873,7 +873,7 @@ func TestFaults(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			snap, err = Load(OSFS{}, dir)
+			snap, err = loadChecked(t, OSFS{}, dir)
 			if err != nil || snap.Manifest.ID != next.ID {
 				t.Fatalf("load: %v", err)
 			}
@@ -941,7 +941,7 @@ func TestWaitDurable(t *testing.T) {
 	if n < 1 || n > waiters/4 {
 		t.Fatalf("%d checkpoints for %d waiters", n, waiters)
 	}
-	snap, err := Load(OSFS{}, dir)
+	snap, err := loadChecked(t, OSFS{}, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1053,7 +1053,7 @@ func TestLoadFallback(t *testing.T) {
 	if err := os.WriteFile(p, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	got, err := Load(OSFS{}, dir)
+	got, err := loadChecked(t, OSFS{}, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1061,7 +1061,7 @@ func TestLoadFallback(t *testing.T) {
 		t.Fatalf("loaded %d with %d rows, skipped %v", got.Manifest.ID, got.Rows(), got.Skipped)
 	}
 	t.Logf("skipped: %q", got.Skipped)
-	if _, err := Load(OSFS{}, t.TempDir()); !errors.Is(err, ErrNoCheckpoint) {
+	if _, err := loadChecked(t, OSFS{}, t.TempDir()); !errors.Is(err, ErrNoCheckpoint) {
 		t.Fatalf("empty dir: %v", err)
 	}
 }

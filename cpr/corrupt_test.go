@@ -79,7 +79,7 @@ func TestCorruptFiles(t *testing.T) {
 			} else if err := os.WriteFile(path, damage(), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			snap, err := Load(OSFS{}, dir)
+			snap, err := loadChecked(t, OSFS{}, dir)
 			if err != nil {
 				if len(err.Error()) < 20 {
 					t.Errorf("%s %s: unhelpful error %q", kind, e.Name(), err)
@@ -105,7 +105,7 @@ func TestCorruptFiles(t *testing.T) {
 			}
 		}
 	}
-	if snap, err := Load(OSFS{}, dir); err != nil || snap.Manifest.ID != newest {
+	if snap, err := loadChecked(t, OSFS{}, dir); err != nil || snap.Manifest.ID != newest {
 		t.Fatalf("restored directory: %v", err)
 	}
 	t.Logf("%d files, %d damages", len(names), cases)

@@ -91,7 +91,7 @@ func TestModesSameContent(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v: %v", mode, err)
 		}
-		snap, err := Load(OSFS{}, dir)
+		snap, err := loadChecked(t, OSFS{}, dir)
 		if err != nil {
 			t.Fatalf("%v: load: %v", mode, err)
 		}
@@ -160,7 +160,7 @@ func TestModeCPRFailure(t *testing.T) {
 	if _, err := c.Checkpoint(ctx); err != nil {
 		t.Fatal(err)
 	}
-	snap, err := Load(OSFS{}, dir)
+	snap, err := loadChecked(t, OSFS{}, dir)
 	if err != nil {
 		t.Fatal(err)
 	}

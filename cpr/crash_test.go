@@ -77,7 +77,7 @@ func checkImages(t *testing.T, images []*MemFS, final *MemFS, old map[uint32]map
 	}
 	sawNew := false
 	for i, img := range append(images, final) {
-		snap, err := Load(img, "/ck")
+		snap, err := loadChecked(t, img, "/ck")
 		switch {
 		case old == nil && (errors.Is(err, ErrNoCheckpoint) || errors.Is(err, fs.ErrNotExist)) && !sawNew:
 			// No checkpoint yet (nor, at first, the directory): recovery

@@ -1,7 +1,8 @@
 // Package cpr holds PersianDB's checkpoints: CPR commit points and the
 // Persian checkpoint, which flushes the live row versions of the hybrid
 // log in parallel without a stable copy, and the offline reader that loads
-// a checkpoint back (Load). The file formats are described in
+// a checkpoint back (Load; LoadStream, recovery's, streams its rows
+// instead of building maps). The file formats are described in
 // doc_format.go.
 //
 // # The model
@@ -53,6 +54,16 @@
 // idempotent) up to the last complete, intact one: a torn or damaged
 // delta ends the chain there, which is still a prefix. Snapshot.Manifest
 // is the last applied checkpoint's.
+//
+// LoadStream (stream.go) chooses the same chain with the same checks and
+// Skipped reasons (newestChain and readBaseSegment are shared with Load),
+// but reads the chain's deltas first into an override set, then the full
+// checkpoint's segments in parallel (one goroutine per segment, up to
+// GOMAXPROCS), handing their rows, minus those a delta overrode, to a
+// callback in batches whose bytes live in 1 MiB arena blocks (no object
+// per row), then the deltas' rows. Key uniqueness ("no key twice") is the
+// caller's check, in its End callback: an error wrapping ErrCorrupt from
+// it passes over the chain exactly as Load's own check does.
 //
 // The scan rule (include in checkpoint_flush.go): a record is written iff
 // it is not invalid, not collected (moved forward by the collector: its
@@ -166,7 +177,8 @@
 //
 // History keeps the last 100 attempts with per-phase durations, rows,
 // bytes, segments and the error of a failed one; each attempt logs one
-// line. Load's Snapshot.Skipped says why newer manifests were passed
-// over. A checkpoint that Load rejects with "appears twice" means a
+// line. Load's Snapshot.Skipped (LoadStream's StreamResult.Skipped) says
+// why newer manifests were passed over. A checkpoint that Load (or
+// recovery, after LoadStream) rejects with "appears twice" means a
 // version's endTS was wrong in the log (see invariant 4).
 package cpr

@@ -54,9 +54,31 @@ func (s *Snapshot) Rows() int {
 // (ErrNewerFormat) says nothing about the checkpoint's validity, and
 // falling back would lose commits silently.
 func Load(fsys FS, dir string) (*Snapshot, error) {
+	var snap *Snapshot
+	err := newestChain(fsys, dir, func(id uint64) ([]string, error) {
+		s, err := LoadID(fsys, dir, id)
+		if err != nil {
+			return nil, err
+		}
+		snap = s
+		return s.Skipped, nil
+	}, func(skipped []string) { snap.Skipped = skipped })
+	if err != nil {
+		return nil, err
+	}
+	return snap, nil
+}
+
+// newestChain is Load's (and LoadStream's) choice of chain: it calls try
+// for each full checkpoint id in dir, newest first, until one succeeds.
+// An error of try wrapping ErrCorrupt or fs.ErrNotExist passes over that
+// chain (its reason is kept); any other error stops the search and is
+// returned. On success, done is called with the reasons for the chains
+// passed over followed by the reasons try returned (newest first).
+func newestChain(fsys FS, dir string, try func(id uint64) (skipped []string, err error), done func(skipped []string)) error {
 	names, err := fsys.ReadDir(dir)
 	if err != nil {
-		return nil, fmt.Errorf("cpr: list checkpoint directory: %w", err)
+		return fmt.Errorf("cpr: list checkpoint directory: %w", err)
 	}
 	var ids []uint64
 	for _, n := range names {
@@ -65,22 +87,22 @@ func Load(fsys FS, dir string) (*Snapshot, error) {
 		}
 	}
 	if len(ids) == 0 {
-		return nil, ErrNoCheckpoint
+		return ErrNoCheckpoint
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] > ids[j] })
 	var skipped []string
 	for _, id := range ids {
-		s, err := LoadID(fsys, dir, id)
+		why, err := try(id)
 		if err == nil {
-			s.Skipped = append(skipped, s.Skipped...)
-			return s, nil
+			done(append(skipped, why...))
+			return nil
 		}
 		if !errors.Is(err, ErrCorrupt) && !errors.Is(err, fs.ErrNotExist) {
-			return nil, err
+			return err
 		}
 		skipped = append(skipped, fmt.Sprintf("%s: %v", ManifestName(id), err))
 	}
-	return nil, fmt.Errorf("%w: no valid checkpoint in %d manifests: %v", ErrCorrupt, len(ids), skipped)
+	return fmt.Errorf("%w: no valid checkpoint in %d manifests: %v", ErrCorrupt, len(ids), skipped)
 }
 
 // LoadID reads and verifies the chain of full checkpoint id (see Load),
@@ -186,7 +208,29 @@ func newestInChain(fsys FS, dir string, base *Manifest) (*Manifest, error) {
 }
 
 func (s *Snapshot) loadSegment(fsys FS, dir string, seg SegmentInfo) error {
-	m := s.Manifest
+	return readBaseSegment(fsys, dir, s.Manifest, seg, func(r Record) error {
+		t := s.Tables[r.Table]
+		if t == nil {
+			t = map[string]Record{}
+			s.Tables[r.Table] = t
+		}
+		if _, dup := t[string(r.Key)]; dup {
+			return corruptf("segment %s: table %d key %x appears twice", seg.Name, r.Table, r.Key)
+		}
+		r.Key = append([]byte(nil), r.Key...)
+		r.Value = append([]byte(nil), r.Value...)
+		t[string(r.Key)] = r
+		return nil
+	})
+}
+
+// readBaseSegment reads and verifies segment seg of full checkpoint m
+// (its name, size, whole-file checksum and record count against the
+// manifest, every record's checksum and beginTS below the cut, no
+// tombstone, and its header against the manifest), calling fn for each
+// record in file order; fn's record slices are valid only during the
+// call. Uniqueness of keys is the caller's to check.
+func readBaseSegment(fsys FS, dir string, m *Manifest, seg SegmentInfo, fn func(Record) error) error {
 	cid, num, ok := ParseSegmentName(seg.Name)
 	if !ok || cid != m.ID {
 		return corruptf("segment name %q is not one of checkpoint %d's", seg.Name, m.ID)
@@ -210,18 +254,7 @@ func (s *Snapshot) loadSegment(fsys FS, dir string, seg SegmentInfo) error {
 		if r.Tombstone {
 			return corruptf("segment %s: a tombstone in a full checkpoint", seg.Name)
 		}
-		t := s.Tables[r.Table]
-		if t == nil {
-			t = map[string]Record{}
-			s.Tables[r.Table] = t
-		}
-		if _, dup := t[string(r.Key)]; dup {
-			return corruptf("segment %s: table %d key %x appears twice", seg.Name, r.Table, r.Key)
-		}
-		r.Key = append([]byte(nil), r.Key...)
-		r.Value = append([]byte(nil), r.Value...)
-		t[string(r.Key)] = r
-		return nil
+		return fn(r)
 	})
 	if err != nil {
 		return err

@@ -26,7 +26,8 @@ import (
 // a 100-byte row (3 int4 and a char(84) filler), written through txn in
 // transactions of 10,000 rows and checkpointed once (a full checkpoint)
 // into a temporary directory, then recovered b.N times. It reports the
-// phases (read = cpr.Load, load = Table.Load, index), rows/s and MB/s of
+// phases (read = cpr.LoadStream and the per-table sort, load =
+// Table.LoadBatch, index), rows/s and MB/s of
 // checkpoint bytes, and, once per N, the disk's sequential read
 // bandwidth over the same segment files (dd after dropping the page
 // cache, if permitted).

@@ -9,16 +9,26 @@
 // sequence counters). Open turns it back into a running transaction
 // manager; package sql/sqlrecover opens the SQL engine over it:
 //
-//	snap := cpr.Load(dir)                 newest valid chain, its deltas applied;
-//	                                      Strict: any Skipped reason -> ErrRefused
+//	cpr.LoadStream(dir)                   newest valid chain (Load's choice and
+//	                                      checks): its deltas read first, then
+//	                                      its segments in parallel, rows minus
+//	                                      those the deltas overrode, then the
+//	                                      deltas' rows; Strict: any Skipped
+//	                                      reason -> ErrRefused
+//	    the collector keeps each source's rows per table (arena bytes, no
+//	    object per row); at the end of the stream it sorts each table by
+//	    key (nothing to do when the segments hold ascending, consecutive
+//	    key ranges, as after a bulk load; else runs sorted in parallel and
+//	    merged) and rejects a key that came twice as ErrCorrupt (the
+//	    chain is then passed over, as cpr.Load would)
 //	st := storage.Open()
-//	load the system table's rows          (descriptors, roles)
+//	LoadBatch the system table's rows     (descriptors, roles)
 //	m := txn.NewManager(st, StartVersion: v+1)
 //	Options.Catalog.Tables(m)             the SQL layer reads the descriptors
 //	for each table the catalog names:     (in parallel, one table per worker)
-//	    create its storage, Table.LoadBatch its rows (with their
-//	    beginTS) sorted by key: a btree filled in key order is built
-//	    several times faster than in the map's random order
+//	    create its storage, Table.LoadBatch its sorted rows (with their
+//	    beginTS): a btree filled in key order is built several times
+//	    faster than in random order
 //	for each such table: AddIndex + BuildIndex for its secondary indexes
 //	then, in sql/sqlrecover:
 //	eng := sql.Open(m)
@@ -60,8 +70,9 @@
 // # Lifetimes
 //
 // The Result's Manager is the caller's: close the engine's sessions, then
-// any checkpointer on the manager, then the Manager. The snapshot's
-// bytes are copied into the log and not kept.
+// any checkpointer on the manager, then the Manager. The streamed rows'
+// bytes are copied into the log and not kept. Options.ID recovers through
+// cpr.LoadTo (the snapshot read whole) and the same collector.
 //
 // # Debugging
 //

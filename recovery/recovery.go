@@ -1,12 +1,10 @@
 package recovery
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"runtime"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -85,7 +83,8 @@ type Result struct {
 	Manifest *cpr.Manifest
 	Base     *cpr.Manifest
 	Deltas   int
-	// Skipped is cpr.Load's list of what was passed over, newest first.
+	// Skipped is cpr.LoadStream's (cpr.Load's) list of what was passed
+	// over, newest first.
 	Skipped []string
 	// Tables lists the recovered user tables by id; CatalogRows is the
 	// number of system-table rows (descriptors, roles).
@@ -96,7 +95,8 @@ type Result struct {
 	IgnoredRows int
 	// Sessions are the recovered commit points by session name.
 	Sessions map[string]uint64
-	// Timings: reading and verifying the checkpoint, loading the rows,
+	// Timings: reading and verifying the checkpoint (and sorting its rows
+	// per table), loading the rows,
 	// building the secondary indexes, and the whole of Open.
 	ReadTime, LoadTime, IndexTime, Total time.Duration
 }
@@ -123,14 +123,26 @@ func Open(dir string, opts Options) (*Result, error) {
 		return nil, errors.New("recovery: Options.Catalog is required")
 	}
 	res := &Result{Sessions: map[string]uint64{}}
-	var snap *cpr.Snapshot
+	// The rows, read and verified by cpr.LoadStream (cpr.LoadTo for a
+	// given ID), sorted per table by the collector.
+	col := &collector{}
+	var mf *cpr.Manifest
 	var err error
 	if opts.ID != 0 {
+		var snap *cpr.Snapshot
 		if snap, err = cpr.LoadTo(opts.FS, dir, opts.ID); err != nil {
 			return nil, fmt.Errorf("recovery: reading checkpoint %d in %s: %w", opts.ID, dir, err)
 		}
+		if err = col.fromSnapshot(snap); err != nil {
+			return nil, fmt.Errorf("recovery: reading checkpoint %d in %s: %w", opts.ID, dir, err)
+		}
+		mf, res.Base, res.Deltas, res.Skipped = snap.Manifest, snap.Base, snap.Deltas, snap.Skipped
 	} else {
-		snap, err = cpr.Load(opts.FS, dir)
+		var sr *cpr.StreamResult
+		sr, err = cpr.LoadStream(opts.FS, dir, cpr.StreamOptions{Begin: col.begin, Rows: col.rows, End: col.end})
+		if err == nil {
+			mf, res.Base, res.Deltas, res.Skipped = sr.Manifest, sr.Base, sr.Deltas, sr.Skipped
+		}
 	}
 	switch {
 	case errors.Is(err, cpr.ErrNoCheckpoint) || errors.Is(err, fs.ErrNotExist):
@@ -139,16 +151,15 @@ func Open(dir string, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("recovery: reading the checkpoints in %s: %w", dir, err)
 	}
 	res.ReadTime = time.Since(start)
-	res.Manifest, res.Base, res.Deltas, res.Skipped = snap.Manifest, snap.Base, snap.Deltas, snap.Skipped
-	if len(snap.Skipped) > 0 {
+	res.Manifest = mf
+	if len(res.Skipped) > 0 {
 		if opts.Strict {
-			return nil, fmt.Errorf("%w: the newest checkpoint cannot be used whole (strict recovery): %s", ErrRefused, strings.Join(snap.Skipped, "; "))
+			return nil, fmt.Errorf("%w: the newest checkpoint cannot be used whole (strict recovery): %s", ErrRefused, strings.Join(res.Skipped, "; "))
 		}
-		for _, why := range snap.Skipped {
+		for _, why := range res.Skipped {
 			opts.Log.Warn().Str("reason", why).Msg("recovery passed over checkpoint data; falling back to an older state")
 		}
 	}
-	mf := snap.Manifest
 
 	st := storage.Open(opts.Storage)
 	sysID, sysName := opts.Catalog.SystemTable()
@@ -157,12 +168,10 @@ func Open(dir string, opts Options) (*Result, error) {
 		return nil, err
 	}
 	rowsStart := time.Now()
-	for _, r := range snap.Tables[sysID] {
-		if err := sys.Load(r.Key, r.Value, r.BeginTS); err != nil {
-			return nil, fmt.Errorf("recovery: system table: %w", err)
-		}
+	if err := sys.LoadBatch(col.tables[sysID]); err != nil {
+		return nil, fmt.Errorf("recovery: system table: %w", err)
 	}
-	res.CatalogRows = len(snap.Tables[sysID])
+	res.CatalogRows = len(col.tables[sysID])
 
 	topts := opts.Txn
 	topts.StartVersion = mf.Version + 1
@@ -181,7 +190,7 @@ func Open(dir string, opts Options) (*Result, error) {
 	for _, t := range tables {
 		named[t.ID] = true
 	}
-	for id, rows := range snap.Tables {
+	for id, rows := range col.tables {
 		if !named[id] {
 			res.IgnoredRows += len(rows)
 			opts.Log.Info().Uint32("table", id).Int("rows", len(rows)).Msg("recovery: ignoring the rows of a table dropped before the checkpoint")
@@ -198,16 +207,18 @@ func Open(dir string, opts Options) (*Result, error) {
 			return err
 		}
 		stores[i] = s
-		if err := s.LoadBatch(sortedRows(snap.Tables[t.ID])); err != nil {
+		rows := col.tables[t.ID]
+		if err := s.LoadBatch(rows); err != nil {
 			return err
 		}
-		res.Tables[i] = TableStats{ID: t.ID, Name: t.Name, Rows: len(snap.Tables[t.ID]), Indexes: len(t.Indexes)}
+		res.Tables[i] = TableStats{ID: t.ID, Name: t.Name, Rows: len(rows), Indexes: len(t.Indexes)}
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("recovery: loading rows: %w", err)
 	}
 	res.LoadTime = time.Since(rowsStart)
+	col = nil // the rows are in the store now
 	ixStart := time.Now()
 	err = parallel(len(tables), func(i int) error {
 		g := st.NewGuard()
@@ -273,73 +284,4 @@ func parallel(n int, fn func(i int) error) error {
 	close(next)
 	wg.Wait()
 	return first
-}
-
-// sortedRows returns a table's snapshot rows in ascending key order, for
-// storage's LoadBatch (a btree filled in key order is several times
-// faster to build than one filled in a map's random order). The rows are
-// sorted in up to GOMAXPROCS runs at once, then merged.
-func sortedRows(recs map[string]cpr.Record) []storage.LoadRow {
-	rows := make([]storage.LoadRow, 0, len(recs))
-	for _, r := range recs {
-		rows = append(rows, storage.LoadRow{Key: r.Key, Value: r.Value, BeginTS: r.BeginTS})
-	}
-	cmp := func(a, b storage.LoadRow) int { return bytes.Compare(a.Key, b.Key) }
-	runs := runtime.GOMAXPROCS(0)
-	if len(rows) < 1<<16 || runs < 2 {
-		slices.SortFunc(rows, cmp)
-		return rows
-	}
-	// Sort runs in parallel, then merge pairs of runs (in parallel too)
-	// until one is left.
-	bounds := make([]int, runs+1)
-	for i := range bounds {
-		bounds[i] = len(rows) * i / runs
-	}
-	var wg sync.WaitGroup
-	for i := 0; i < runs; i++ {
-		wg.Add(1)
-		go func(run []storage.LoadRow) {
-			defer wg.Done()
-			slices.SortFunc(run, cmp)
-		}(rows[bounds[i]:bounds[i+1]])
-	}
-	wg.Wait()
-	buf := make([]storage.LoadRow, len(rows))
-	for len(bounds) > 2 {
-		var nb []int
-		for i := 0; i+1 < len(bounds); i += 2 {
-			nb = append(nb, bounds[i])
-			if i+2 >= len(bounds) { // an odd run out: copied as it is
-				copy(buf[bounds[i]:bounds[i+1]], rows[bounds[i]:bounds[i+1]])
-				continue
-			}
-			wg.Add(1)
-			go func(dst, a, b []storage.LoadRow) {
-				defer wg.Done()
-				mergeRows(dst, a, b)
-			}(buf[bounds[i]:bounds[i+2]], rows[bounds[i]:bounds[i+1]], rows[bounds[i+1]:bounds[i+2]])
-		}
-		nb = append(nb, len(rows))
-		wg.Wait()
-		rows, buf, bounds = buf, rows, nb
-	}
-	return rows
-}
-
-// mergeRows merges the sorted a and b into dst (len(a)+len(b) long).
-func mergeRows(dst, a, b []storage.LoadRow) {
-	i, j, k := 0, 0, 0
-	for i < len(a) && j < len(b) {
-		if bytes.Compare(b[j].Key, a[i].Key) < 0 {
-			dst[k] = b[j]
-			j++
-		} else {
-			dst[k] = a[i]
-			i++
-		}
-		k++
-	}
-	k += copy(dst[k:], a[i:])
-	copy(dst[k:], b[j:])
 }

@@ -62,7 +62,10 @@ type LoadRow struct {
 //	under the table lock:
 //	    size the point index for every key    (one rebuild at most)
 //	    for each row in order: allocate its slot, store its address,
-//	        insert it into the btree, cache it in the point index
+//	        insert it into the btree
+//	    cache the rows put in the btree in the point index (insertBatch:
+//	        bucketed by home position, in parallel; a reader missing a
+//	        key there meanwhile falls back to the btree)
 //
 // As with Load, a record is complete before its key is published
 // (Invariant 1), and a key the table already has is an error: its
@@ -127,6 +130,11 @@ func (t *Table) LoadBatch(rows []LoadRow) error {
 	if need := t.mu.pk.Len() + len(rows); (t.point.used+t.point.deleted+len(rows))*4 > len(t.point.tab.Load().e)*3 {
 		t.point.reserveLocked(t, need)
 	}
+	// The btree in key order, then the point index for the keys put in
+	// it (a reader missing a key there falls back to the btree).
+	slots := make([]SlotID, len(rows))
+	loaded := len(rows)
+	var dupErr error
 	for i := range rows {
 		key := rows[i].Key
 		s := t.allocSlotLocked()
@@ -135,14 +143,110 @@ func (t *Table) LoadBatch(rows []LoadRow) error {
 			t.mu.pk.ReplaceOrInsert(old)
 			t.slot(s).Store(0)
 			t.mu.freeSlots = append(t.mu.freeSlots, s) // never published: no reader holds it
-			t.invalidate(addrs[i:])
-			return fmt.Errorf("storage: load of table %d: key %x is loaded twice", t.id, key)
+			loaded, dupErr = i, fmt.Errorf("storage: load of table %d: key %x is loaded twice", t.id, key)
+			break
 		}
-		t.point.insert(t.point.tab.Load(), maphash.Bytes(t.point.seed, key), s)
-		t.point.used++
-		t.liveKeys.Add(1)
+		slots[i] = s
+	}
+	t.point.insertBatch(t.point.tab.Load(), rows[:loaded], slots[:loaded])
+	t.point.used += loaded
+	t.liveKeys.Add(int64(loaded))
+	if dupErr != nil {
+		t.invalidate(addrs[loaded:])
+		return dupErr
 	}
 	return nil
+}
+
+// insertBatch inserts rows[i].Key -> slots[i] into tab, which has room
+// for them all; the caller holds the table's write lock. A large batch
+// is inserted in the order of the keys' home positions, by up to
+// GOMAXPROCS goroutines each filling its own range of the table (with
+// compare-and-swap, as a probe may run into the next range): in key
+// order, every insert would be a cache (and TLB) miss.
+func (p *pointIndex) insertBatch(tab *pointTable, rows []LoadRow, slots []SlotID) {
+	const regionBits = 15 // 32K entries (256 KiB) per bucket
+	bits := 0
+	for uint64(1)<<bits < uint64(len(tab.e)) {
+		bits++
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(rows)/loadChunk)
+	if bits <= regionBits || workers < 2 {
+		for i := range rows {
+			p.insert(tab, maphash.Bytes(p.seed, rows[i].Key), slots[i])
+		}
+		return
+	}
+	shift, nb := regionBits, 1<<(bits-regionBits)
+	type entry struct {
+		h uint64
+		s SlotID
+	}
+	// Count per worker and bucket, then place each row's entry in bucket
+	// order (hashing again: cheaper than keeping the hashes).
+	counts := make([][]int, workers)
+	bound := func(w int) int { return len(rows) * w / workers }
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		counts[w] = make([]int, nb)
+		wg.Add(1)
+		go func(c []int, lo, hi int) {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				c[(maphash.Bytes(p.seed, rows[i].Key)&tab.mask)>>shift]++
+			}
+		}(counts[w], bound(w), bound(w+1))
+	}
+	wg.Wait()
+	starts := make([]int, nb+1)
+	off := 0
+	for b := 0; b < nb; b++ {
+		starts[b] = off
+		for w := 0; w < workers; w++ {
+			c := counts[w][b]
+			counts[w][b] = off // now the worker's next position in bucket b
+			off += c
+		}
+	}
+	starts[nb] = off
+	out := make([]entry, len(rows))
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(next []int, lo, hi int) {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				h := maphash.Bytes(p.seed, rows[i].Key)
+				b := (h & tab.mask) >> shift
+				out[next[b]] = entry{h, slots[i]}
+				next[b]++
+			}
+		}(counts[w], bound(w), bound(w+1))
+	}
+	wg.Wait()
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(from, to int) {
+			defer wg.Done()
+			for _, e := range out[from:to] {
+				p.insertShared(tab, e.h, e.s)
+			}
+		}(starts[nb*w/workers], starts[nb*(w+1)/workers])
+	}
+	wg.Wait()
+}
+
+// insertShared is insert for goroutines filling one table at once.
+func (p *pointIndex) insertShared(tab *pointTable, h uint64, s SlotID) {
+	for i := h & tab.mask; ; {
+		e := tab.e[i].Load()
+		if e == pointEmpty || e == pointDeleted {
+			if tab.e[i].CompareAndSwap(e, pointEntry(h, s)) {
+				return
+			}
+			continue // taken meanwhile: look at it again
+		}
+		i = (i + 1) & tab.mask
+	}
 }
 
 // loadChunk is how many rows a LoadBatch appender takes at a time.

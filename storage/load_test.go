@@ -121,3 +121,50 @@ func TestTableLoadBatch(t *testing.T) {
 		t.Fatalf("%d keys after a failed batch, want 20000", tbl.Len())
 	}
 }
+
+// TestLoadBatchPointIndex: a large batch fills the point index (in the
+// order of the keys' home positions, from several goroutines) with every
+// key it put in the btree, and only those, also when it stops at a key
+// the table already has.
+func TestLoadBatchPointIndex(t *testing.T) {
+	for _, dupAt := range []int{-1, 60000} {
+		s, tbl := tblStore(t, Schema{})
+		const ts = 5 << 40
+		const n = 100000
+		if dupAt >= 0 {
+			if err := tbl.Load([]byte(fmt.Sprintf("k%07d", dupAt)), []byte("old"), ts); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rows := make([]LoadRow, n)
+		for i := range rows {
+			k := []byte(fmt.Sprintf("k%07d", i))
+			rows[i] = LoadRow{Key: k, Value: k, BeginTS: ts}
+		}
+		err := tbl.LoadBatch(rows)
+		if (err != nil) != (dupAt >= 0) {
+			t.Fatalf("dup at %d: %v", dupAt, err)
+		}
+		loaded := n
+		if dupAt >= 0 {
+			loaded = dupAt + 1 // the rows before it, and the old key
+		}
+		g := s.NewGuard()
+		g.Enter()
+		tbl.mu.Lock()
+		used := tbl.point.used
+		tbl.mu.Unlock()
+		if used != loaded || tbl.Len() != loaded {
+			t.Fatalf("dup at %d: point index holds %d keys, table %d, want %d", dupAt, used, tbl.Len(), loaded)
+		}
+		for i := 0; i < n; i++ {
+			k := []byte(fmt.Sprintf("k%07d", i))
+			_, inPoint := tbl.point.lookup(tbl, k)
+			if inPoint != (i < loaded) {
+				t.Fatalf("dup at %d: key %s in the point index: %v", dupAt, k, inPoint)
+			}
+		}
+		g.Exit()
+		g.Close()
+	}
+}

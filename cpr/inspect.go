@@ -183,18 +183,7 @@ func LoadTo(fsys FS, dir string, id uint64) (*Snapshot, error) {
 		if dm.ID > id {
 			return errStopChain
 		}
-		for _, r := range recs {
-			t := s.Tables[r.Table]
-			if r.Tombstone {
-				delete(t, string(r.Key))
-				continue
-			}
-			if t == nil {
-				t = map[string]Record{}
-				s.Tables[r.Table] = t
-			}
-			t[string(r.Key)] = r
-		}
+		s.apply(recs)
 		s.Manifest = dm
 		s.Deltas++
 		return nil

@@ -119,18 +119,7 @@ func LoadID(fsys FS, dir string, id uint64) (*Snapshot, error) {
 		}
 	}
 	n, why, err := readChain(fsys, dir, m, true, func(dm *Manifest, recs []Record) error {
-		for _, r := range recs {
-			t := s.Tables[r.Table]
-			if r.Tombstone {
-				delete(t, string(r.Key))
-				continue
-			}
-			if t == nil {
-				t = map[string]Record{}
-				s.Tables[r.Table] = t
-			}
-			t[string(r.Key)] = r
-		}
+		s.apply(recs)
 		s.Manifest = dm
 		return nil
 	})
@@ -264,4 +253,21 @@ func readBaseSegment(fsys FS, dir string, m *Manifest, seg SegmentInfo, fn func(
 			seg.Name, h.CheckpointID, h.Segment, h.Version, h.Cut, m.ID, num, m.Version, m.Cut)
 	}
 	return nil
+}
+
+// apply lays a delta's records over the snapshot: a tombstone deletes its
+// key, any other record replaces it.
+func (s *Snapshot) apply(recs []Record) {
+	for _, r := range recs {
+		t := s.Tables[r.Table]
+		if r.Tombstone {
+			delete(t, string(r.Key))
+			continue
+		}
+		if t == nil {
+			t = map[string]Record{}
+			s.Tables[r.Table] = t
+		}
+		t[string(r.Key)] = r
+	}
 }

@@ -54,40 +54,19 @@ type DeltaLogHeader struct {
 }
 
 func encodeDeltaHeader(h DeltaLogHeader) [deltaHeaderSize]byte {
-	var b [deltaHeaderSize]byte
-	copy(b[0:8], deltaMagic[:])
-	le.PutUint32(b[8:], FormatVersion)
-	le.PutUint32(b[12:], deltaHeaderSize)
+	b := headerFrame(deltaMagic)
 	le.PutUint64(b[16:], h.Chain)
 	le.PutUint64(b[24:], h.Version)
 	le.PutUint64(b[32:], h.Cut)
 	// b[40:60] reserved, zero
-	le.PutUint32(b[60:], crc32.Checksum(b[:60], castagnoli))
+	sealHeader(&b)
 	return b
 }
 
 func decodeDeltaHeader(b []byte) (DeltaLogHeader, error) {
 	var h DeltaLogHeader
-	if [8]byte(b[0:8]) != deltaMagic {
-		return h, corruptf("delta log header: bad magic %q", b[0:8])
-	}
-	stored, computed := le.Uint32(b[60:]), crc32.Checksum(b[:60], castagnoli)
-	if stored != computed {
-		return h, corruptf("delta log header: checksum mismatch (stored %08x, computed %08x)", stored, computed)
-	}
-	switch v := le.Uint32(b[8:]); {
-	case v > FormatVersion:
-		return h, fmt.Errorf("%w: delta log format %d, this build reads up to %d", ErrNewerFormat, v, FormatVersion)
-	case v == 0:
-		return h, corruptf("delta log header: format version 0")
-	}
-	if n := le.Uint32(b[12:]); n != deltaHeaderSize {
-		return h, corruptf("delta log header: header size %d, want %d", n, deltaHeaderSize)
-	}
-	for _, c := range b[40:60] {
-		if c != 0 {
-			return h, corruptf("delta log header: reserved bytes not zero")
-		}
+	if err := checkHeaderFrame(b, deltaMagic, "delta log", 40); err != nil {
+		return h, err
 	}
 	h.Chain, h.Version, h.Cut = le.Uint64(b[16:]), le.Uint64(b[24:]), le.Uint64(b[32:])
 	return h, nil

@@ -50,17 +50,14 @@ type Record struct {
 
 // encodeSegmentHeader returns the 64 header bytes of h.
 func encodeSegmentHeader(h SegmentHeader) [segHeaderSize]byte {
-	var b [segHeaderSize]byte
-	copy(b[0:8], segmentMagic[:])
-	le.PutUint32(b[8:], FormatVersion)
-	le.PutUint32(b[12:], segHeaderSize)
+	b := headerFrame(segmentMagic)
 	le.PutUint64(b[16:], h.CheckpointID)
 	le.PutUint64(b[24:], h.Version)
 	le.PutUint64(b[32:], h.Cut)
 	le.PutUint64(b[40:], h.Records)
 	le.PutUint32(b[48:], h.Segment)
 	// b[52:60] reserved, zero
-	le.PutUint32(b[60:], crc32.Checksum(b[:60], castagnoli))
+	sealHeader(&b)
 	return b
 }
 
@@ -305,27 +302,8 @@ func readErr(err error, format string, args ...any) error {
 // decodeSegmentHeader verifies and decodes the 64 header bytes.
 func decodeSegmentHeader(b []byte) (SegmentHeader, error) {
 	var h SegmentHeader
-	if [8]byte(b[0:8]) != segmentMagic {
-		return h, corruptf("segment header: bad magic %q", b[0:8])
-	}
-	stored, computed := le.Uint32(b[60:]), crc32.Checksum(b[:60], castagnoli)
-	if stored != computed {
-		return h, corruptf("segment header: checksum mismatch (stored %08x, computed %08x)", stored, computed)
-	}
-	version := le.Uint32(b[8:])
-	if version > FormatVersion {
-		return h, fmt.Errorf("%w: segment format %d, this build reads up to %d", ErrNewerFormat, version, FormatVersion)
-	}
-	if version == 0 {
-		return h, corruptf("segment header: format version 0")
-	}
-	if n := le.Uint32(b[12:]); n != segHeaderSize {
-		return h, corruptf("segment header: header size %d, want %d", n, segHeaderSize)
-	}
-	for _, c := range b[52:60] {
-		if c != 0 {
-			return h, corruptf("segment header: reserved bytes not zero")
-		}
+	if err := checkHeaderFrame(b, segmentMagic, "segment", 52); err != nil {
+		return h, err
 	}
 	h.CheckpointID = le.Uint64(b[16:])
 	h.Version = le.Uint64(b[24:])
@@ -449,4 +427,51 @@ func readGrow(r io.Reader, buf []byte, n int) ([]byte, error) {
 		}
 	}
 	return buf, nil
+}
+
+// headerSize is the size of segment and delta-log headers. Both share a
+// frame: magic [0,8), format version [8,12), header size [12,16), fields,
+// reserved zero bytes, and the CRC-32C of [0,60) at [60,64).
+const headerSize = 64
+
+// headerFrame returns a header with the frame's fixed fields set.
+func headerFrame(magic [8]byte) [headerSize]byte {
+	var b [headerSize]byte
+	copy(b[0:8], magic[:])
+	le.PutUint32(b[8:], FormatVersion)
+	le.PutUint32(b[12:], headerSize)
+	return b
+}
+
+// sealHeader writes the header's checksum.
+func sealHeader(b *[headerSize]byte) {
+	le.PutUint32(b[60:], crc32.Checksum(b[:60], castagnoli))
+}
+
+// checkHeaderFrame verifies a header's frame: magic, checksum, format
+// version (a newer one is ErrNewerFormat), size, and that the bytes from
+// reserved to the checksum are zero. what names the file kind in errors.
+func checkHeaderFrame(b []byte, magic [8]byte, what string, reserved int) error {
+	if [8]byte(b[0:8]) != magic {
+		return corruptf("%s header: bad magic %q", what, b[0:8])
+	}
+	stored, computed := le.Uint32(b[60:]), crc32.Checksum(b[:60], castagnoli)
+	if stored != computed {
+		return corruptf("%s header: checksum mismatch (stored %08x, computed %08x)", what, stored, computed)
+	}
+	switch v := le.Uint32(b[8:]); {
+	case v > FormatVersion:
+		return fmt.Errorf("%w: %s format %d, this build reads up to %d", ErrNewerFormat, what, v, FormatVersion)
+	case v == 0:
+		return corruptf("%s header: format version 0", what)
+	}
+	if n := le.Uint32(b[12:]); n != headerSize {
+		return corruptf("%s header: header size %d, want %d", what, n, headerSize)
+	}
+	for _, c := range b[reserved:60] {
+		if c != 0 {
+			return corruptf("%s header: reserved bytes not zero", what)
+		}
+	}
+	return nil
 }

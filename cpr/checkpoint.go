@@ -58,8 +58,8 @@ type Options struct {
 	Dir string
 	// FS is the file system; nil means OSFS{}.
 	FS FS
-	// Workers is the number of flush workers (segments per checkpoint at
-	// most); 0 means runtime.GOMAXPROCS(0).
+	// Workers is the number of flush workers (each writes up to
+	// segmentsPerWorker segments); 0 means runtime.GOMAXPROCS(0).
 	Workers int
 	Log     zerolog.Logger
 	// Extra returns the SQL layer's state to store with the checkpoint
@@ -91,12 +91,13 @@ type Info struct {
 	Started, Finished time.Time
 	// Phases is the time spent in each phase, indexed by Phase; Rest is
 	// the clean-up after the manifest is durable (retention).
-	Phases  [numPhases]time.Duration
-	Rows    int64 // records written (for a delta: rows and deletion markers)
-	Bytes   int64 // segment bytes written (for a delta: bytes added to the delta log)
-	Workers int   // segments written (workers that had pages to scan)
-	Status  string
-	Err     string
+	Phases   [numPhases]time.Duration
+	Rows     int64 // records written (for a delta: rows and deletion markers)
+	Bytes    int64 // segment bytes written (for a delta: bytes added to the delta log)
+	Workers  int   // flush workers that ran (1 for a delta)
+	Segments int   // segment files written (a delta: 0)
+	Status   string
+	Err      string
 }
 
 // Info.Status values.
@@ -582,10 +583,11 @@ func (c *Checkpointer) checkpointLocked(ctx context.Context, r *round) (info Inf
 			// conservative, start (every record in the log is above it).
 			segs, rows, err = c.flushCPR(ctx, &created, id, info.Version, cut, begin, tail, tables)
 			next = begin
+			info.Workers = 1
 		} else {
-			segs, rows, next, err = c.flush(ctx, &created, id, info.Version, cut, begin, tail, tables)
+			segs, info.Workers, rows, next, err = c.flush(ctx, &created, id, info.Version, cut, begin, tail, tables)
 		}
-		info.Workers = len(segs)
+		info.Segments = len(segs)
 		info.Rows = rows
 		for _, s := range segs {
 			info.Bytes += s.Size
@@ -679,7 +681,7 @@ func (c *Checkpointer) checkpointLocked(ctx context.Context, r *round) (info Inf
 		ev = c.log.Debug() // deltas come hundreds a second under group commit
 	}
 	ev.Uint64("id", id).Bool("full", full).Uint64("chain", chain).Uint64("cut", cut).Int64("rows", info.Rows).Int64("bytes", info.Bytes).
-		Int("segments", info.Workers).Dur("took", info.Finished.Sub(info.Started)).Msg("checkpoint durable")
+		Int("workers", info.Workers).Int("segments", info.Segments).Dur("took", info.Finished.Sub(info.Started)).Msg("checkpoint durable")
 	return info, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/persiandb/persiandb/storage"
 )
@@ -39,26 +40,35 @@ func include(r storage.Record, cut uint64, tableLive func(uint32) bool) bool {
 	return tableLive(r.TableID())
 }
 
-// flush scans [begin, tail) with up to opts.Workers workers, each over a
-// contiguous run of whole pages (records never straddle pages, so page
-// starts are record boundaries), each writing and syncing its own segment.
+// segmentsPerWorker is how many page runs (segments) a full checkpoint's
+// range is cut into per flush worker. Live records are not spread evenly
+// over the log (after a table is rewritten, the first half of the range
+// may hold only its dead versions): with several runs per worker, taken in
+// turn, a worker that met little live data takes more runs, so the work and
+// the segments' sizes (recovery reads the segments in parallel) stay
+// balanced.
+const segmentsPerWorker = 4
+
+// flush scans [begin, tail): the range is cut into runs of whole pages
+// (records never straddle pages, so page starts are record boundaries),
+// up to segmentsPerWorker per worker, and up to opts.Workers workers take
+// the runs in order, each run written and synced as its own segment.
 // Names of files created are appended to created (also on failure, for
-// clean-up). Segments come back in segment order. next is the lowest
-// address of a pending record (pendingRecord) in the range, tail if none:
-// the scan start of the delta after this checkpoint.
+// clean-up). Segments come back in segment (address) order. workers is
+// the number of workers that ran. next is the lowest address of a pending
+// record (pendingRecord) in the range, tail if none: the scan start of
+// the delta after this checkpoint.
 func (c *Checkpointer) flush(ctx context.Context, created *[]string, id, version, cut uint64,
-	begin, tail storage.Addr, tables map[uint32]bool) (segs []SegmentInfo, rows int64, next storage.Addr, err error) {
+	begin, tail storage.Addr, tables map[uint32]bool) (segs []SegmentInfo, workers int, rows int64, next storage.Addr, err error) {
 	lg := c.store.Log()
 	if tail <= begin {
-		return nil, 0, tail, nil
+		return nil, 0, 0, tail, nil
 	}
 	ps := lg.PageSize()
 	first := uint64(lg.PageStart(begin))
 	pages := (uint64(lg.PageStart(tail-1))-first)/ps + 1
-	n := uint64(c.opts.Workers)
-	if n > pages {
-		n = pages
-	}
+	workers = min(c.opts.Workers, int(pages))
+	n := min(uint64(workers*segmentsPerWorker), pages)
 	for i := uint64(0); i < n; i++ {
 		*created = append(*created, SegmentName(id, uint32(i)))
 	}
@@ -71,20 +81,29 @@ func (c *Checkpointer) flush(ctx context.Context, created *[]string, id, version
 	res := make([]result, n)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var wg sync.WaitGroup
-	for i := uint64(0); i < n; i++ {
-		from := storage.Addr(first + i*pages/n*ps)
-		to := storage.Addr(first + (i+1)*pages/n*ps)
-		from, to = max(from, begin), min(to, tail)
+	var (
+		wg    sync.WaitGroup
+		taken atomic.Uint64
+	)
+	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			hdr := SegmentHeader{CheckpointID: id, Version: version, Cut: cut, Segment: uint32(i)}
-			info, rows, next, err := c.writeSegment(ctx, hdr, from, to, tables)
-			if err != nil {
-				cancel() // the checkpoint fails: stop the other workers early
+			for {
+				i := taken.Add(1) - 1
+				if i >= n || ctx.Err() != nil {
+					return
+				}
+				from := storage.Addr(first + i*pages/n*ps)
+				to := storage.Addr(first + (i+1)*pages/n*ps)
+				from, to = max(from, begin), min(to, tail)
+				hdr := SegmentHeader{CheckpointID: id, Version: version, Cut: cut, Segment: uint32(i)}
+				info, rows, next, err := c.writeSegment(ctx, hdr, from, to, tables)
+				if err != nil {
+					cancel() // the checkpoint fails: stop the other workers early
+				}
+				res[i] = result{info, rows, next, err}
 			}
-			res[i] = result{info, rows, next, err}
 		}()
 	}
 	wg.Wait()
@@ -92,6 +111,13 @@ func (c *Checkpointer) flush(ctx context.Context, created *[]string, id, version
 	next = tail
 	var firstErr error
 	for i, r := range res {
+		if r.err == nil && r.info.Name == "" {
+			// Never started: an earlier failure stopped the workers.
+			if firstErr == nil {
+				firstErr = fmt.Errorf("segment %d: %w", i, context.Canceled)
+			}
+			continue
+		}
 		if r.err != nil {
 			// Report the cause, not the cancellations it caused.
 			if firstErr == nil || (errors.Is(firstErr, context.Canceled) && !errors.Is(r.err, context.Canceled)) {
@@ -104,9 +130,9 @@ func (c *Checkpointer) flush(ctx context.Context, created *[]string, id, version
 		next = min(next, r.next)
 	}
 	if firstErr != nil {
-		return segs, rows, next, firstErr
+		return segs, workers, rows, next, firstErr
 	}
-	return segs, rows, next, nil
+	return segs, workers, rows, next, nil
 }
 
 // writeSegment scans [from, to) and writes the included records to a new

@@ -20,8 +20,11 @@
 //	                     begin := log.Begin()
 //	     -> IN_PROGRESS  C := clock.Shift(); clock.Drain(C); tail := log.Tail();
 //	                     tables, session points (PointBefore(C)), Extra()
-//	     -> WAIT_FLUSH   N workers scan [begin, tail) by whole pages, each
-//	                     writing and fsyncing its own segment; fsync the
+//	     -> WAIT_FLUSH   [begin, tail) is cut into runs of whole pages (up
+//	                     to 4 per worker); N workers take the runs in turn,
+//	                     each run written and fsynced as its own segment
+//	                     (so that a run of dead versions does not leave a
+//	                     worker, or a recovery reader, idle); fsync the
 //	                     directory; write the manifest (temp, fsync, rename,
 //	                     fsync the directory)
 //	     -> REST         release the holds; Durable() = C; trim the sessions'

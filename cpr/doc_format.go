@@ -7,7 +7,8 @@ package cpr
 // # File format
 //
 // A checkpoint directory holds, per checkpoint id, segment files (one per
-// flush worker) and one manifest, written last:
+// run of log pages; up to 4 per flush worker) and one manifest, written
+// last:
 //
 //	ckpt-<id:20 digits>-seg-<n:4+ digits>   SegmentName(id, n)
 //	ckpt-<id:20 digits>-deltas              DeltaLogName(id): the delta log

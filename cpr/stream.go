@@ -32,6 +32,8 @@ type StreamOptions struct {
 	// key of a table came twice (from two segments, or twice in one) and
 	// return an error wrapping ErrCorrupt if one did, as Load would.
 	End func() error
+	// Workers is the number of segments read at a time (0: GOMAXPROCS).
+	Workers int
 }
 
 // StreamResult describes the chain LoadStream used (see Snapshot: the
@@ -57,7 +59,7 @@ const streamArena = 1 << 20
 // Skipped reasons), and streams its rows to opts.Rows instead of building
 // a map per table. The chain's deltas are read first (they are small)
 // into an override set; then the full checkpoint's segments are read and
-// verified in parallel (one goroutine per segment, up to GOMAXPROCS),
+// verified in parallel (one goroutine per segment, up to opts.Workers),
 // each row overridden by a delta skipped; then the deltas' surviving
 // rows are passed on. Key uniqueness within the full checkpoint is left
 // to opts.End (see StreamOptions).
@@ -119,7 +121,11 @@ func streamID(fsys FS, dir string, id uint64, opts StreamOptions) (*StreamResult
 		wg     sync.WaitGroup
 	)
 	failed.Store(int64(len(segs)))
-	for w := 0; w < min(len(segs), runtime.GOMAXPROCS(0)); w++ {
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	for w := 0; w < min(len(segs), workers); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
-	"sync"
 
 	"github.com/persiandb/persiandb/cpr"
 	"github.com/persiandb/persiandb/storage"
@@ -21,6 +20,8 @@ type collector struct {
 	srcs []map[uint32][][]storage.LoadRow
 	// tables is End's result: each table's rows in ascending key order.
 	tables map[uint32][]storage.LoadRow
+	// workers bounds End's parallelism (0: GOMAXPROCS).
+	workers int
 }
 
 // collectChunk is the capacity of a collector chunk.
@@ -73,7 +74,7 @@ func (c *collector) end() error {
 	}
 	slices.Sort(ids)
 	out := make([][]storage.LoadRow, len(ids))
-	err := parallel(len(ids), func(k int) error {
+	err := parallel(len(ids), c.workers, func(k int) error {
 		t := ids[k]
 		runs := counts[t]
 		slices.SortFunc(runs, func(a, b run) int { return a.src - b.src })
@@ -89,7 +90,7 @@ func (c *collector) end() error {
 			}
 			bounds = append(bounds, len(rows))
 		}
-		rows = sortRuns(rows, bounds)
+		rows = sortRuns(rows, bounds, c.workers)
 		for i := 1; i < len(rows); i++ {
 			if bytes.Equal(rows[i-1].Key, rows[i].Key) {
 				return fmt.Errorf("%w: table %d key %x appears twice in the full checkpoint", cpr.ErrCorrupt, t, rows[i].Key)
@@ -126,9 +127,9 @@ func (c *collector) fromSnapshot(snap *cpr.Snapshot) error {
 // bounds delimit runs (one per segment): if each run is sorted and the
 // runs follow each other in key order, as for a table written in key
 // order, rows is returned as it is; if each run is sorted, the runs are
-// merged (in pairs, in parallel). Otherwise the rows are sorted by
-// sortByKey.
-func sortRuns(rows []storage.LoadRow, bounds []int) []storage.LoadRow {
+// merged (in pairs, up to workers at a time; 0: GOMAXPROCS). Otherwise
+// the rows are sorted by sortByKey.
+func sortRuns(rows []storage.LoadRow, bounds []int, workers int) []storage.LoadRow {
 	cmp := func(a, b storage.LoadRow) int { return bytes.Compare(a.Key, b.Key) }
 	if slices.IsSortedFunc(rows, cmp) {
 		return rows
@@ -152,24 +153,24 @@ func sortRuns(rows []storage.LoadRow, bounds []int) []storage.LoadRow {
 		return sortByKey(rows)
 	}
 	// Merge pairs of runs (in parallel) until one is left.
-	var wg sync.WaitGroup
 	buf := make([]storage.LoadRow, len(rows))
 	for len(bounds) > 2 {
-		var nb []int
-		for i := 0; i+1 < len(bounds); i += 2 {
-			nb = append(nb, bounds[i])
-			if i+2 >= len(bounds) { // an odd run out: copied as it is
-				copy(buf[bounds[i]:bounds[i+1]], rows[bounds[i]:bounds[i+1]])
-				continue
-			}
-			wg.Add(1)
-			go func(dst, a, b []storage.LoadRow) {
-				defer wg.Done()
-				mergeRows(dst, a, b)
-			}(buf[bounds[i]:bounds[i+2]], rows[bounds[i]:bounds[i+1]], rows[bounds[i+1]:bounds[i+2]])
+		pairs := (len(bounds) - 1) / 2
+		_ = parallel(pairs, workers, func(p int) error {
+			lo, mid, hi := bounds[2*p], bounds[2*p+1], bounds[2*p+2]
+			mergeRows(buf[lo:hi], rows[lo:mid], rows[mid:hi])
+			return nil
+		})
+		nb := make([]int, 0, pairs+2)
+		for p := 0; p < pairs; p++ {
+			nb = append(nb, bounds[2*p])
+		}
+		if len(bounds)%2 == 0 { // an odd run out: copied as it is
+			lo, hi := bounds[len(bounds)-2], bounds[len(bounds)-1]
+			copy(buf[lo:hi], rows[lo:hi])
+			nb = append(nb, lo)
 		}
 		nb = append(nb, len(rows))
-		wg.Wait()
 		rows, buf, bounds = buf, rows, nb
 	}
 	return rows

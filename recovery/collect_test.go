@@ -17,33 +17,44 @@ func collectKey(i int) []byte { return binary.BigEndian.AppendUint32(nil, uint32
 
 // TestCollector: rows streamed from several sources come out sorted per
 // table whatever their order (sorted runs in order, sorted runs out of
-// order, unsorted runs, a small unsorted deltas run), and a key that
-// comes twice is reported as corruption.
+// order, sorted runs interleaved, unsorted runs, a small unsorted deltas
+// run), with one worker or several, and a key that comes twice is
+// reported as corruption.
 func TestCollector(t *testing.T) {
+	for _, workers := range []int{1, 0} {
+		testCollector(t, workers)
+	}
+}
+
+func testCollector(t *testing.T, workers int) {
 	rng := rand.New(rand.NewSource(1))
 	const n = 200000
-	base := &cpr.Manifest{Segments: make([]cpr.SegmentInfo, 3)}
-	for _, order := range []string{"ordered", "swapped", "random", "deltas"} {
+	base := &cpr.Manifest{Segments: make([]cpr.SegmentInfo, 5)}
+	for _, order := range []string{"ordered", "swapped", "interleaved", "random", "deltas"} {
 		keys := make([]int, n)
 		for i := range keys {
 			keys[i] = i
 		}
-		var runs [4][]int
+		var runs [6][]int
 		switch order {
 		case "ordered":
-			runs = [4][]int{keys[:n/3], keys[n/3 : 2*n/3], keys[2*n/3:]}
+			runs = [6][]int{keys[:n/3], keys[n/3 : 2*n/3], keys[2*n/3:]}
 		case "swapped":
-			runs = [4][]int{keys[2*n/3:], keys[:n/3], keys[n/3 : 2*n/3]}
+			runs = [6][]int{keys[2*n/3:], keys[:n/3], keys[n/3 : 2*n/3]}
+		case "interleaved": // five sorted runs, each of every fifth block
+			for b := 0; b*1000 < n; b++ {
+				runs[b%5] = append(runs[b%5], keys[b*1000:min(n, (b+1)*1000)]...)
+			}
 		case "random":
 			rng.Shuffle(n, func(i, j int) { keys[i], keys[j] = keys[j], keys[i] })
-			runs = [4][]int{keys[:n/2], keys[n/2 : n-10], nil, keys[n-10:]}
+			runs = [6][]int{keys[:n/2], keys[n/2 : n-10], nil, nil, nil, keys[n-10:]}
 		case "deltas":
 			d := append([]int(nil), keys[n-100:]...)
 			rng.Shuffle(len(d), func(i, j int) { d[i], d[j] = d[j], d[i] })
-			runs = [4][]int{keys[:n/2], keys[n/2 : n-100], nil, d}
+			runs = [6][]int{keys[:n/2], keys[n/2 : n-100], nil, nil, nil, d}
 		}
 		for _, dup := range []bool{false, true} {
-			c := &collector{}
+			c := &collector{workers: workers}
 			if err := c.begin(base); err != nil {
 				t.Fatal(err)
 			}

@@ -59,6 +59,9 @@ type Options struct {
 	// full checkpoint and the deltas up to it). Nothing falls back: if it
 	// cannot be read whole, Open fails. Newer checkpoints are not touched.
 	ID uint64
+	// Workers bounds the goroutines that read segments, sort, load rows
+	// and build indexes (each phase in turn); 0 means GOMAXPROCS.
+	Workers int
 	// Storage and Txn configure the new store and manager; Open sets
 	// Txn.StartVersion.
 	Storage storage.Options
@@ -125,7 +128,7 @@ func Open(dir string, opts Options) (*Result, error) {
 	res := &Result{Sessions: map[string]uint64{}}
 	// The rows, read and verified by cpr.LoadStream (cpr.LoadTo for a
 	// given ID), sorted per table by the collector.
-	col := &collector{}
+	col := &collector{workers: opts.Workers}
 	var mf *cpr.Manifest
 	var err error
 	if opts.ID != 0 {
@@ -139,7 +142,7 @@ func Open(dir string, opts Options) (*Result, error) {
 		mf, res.Base, res.Deltas, res.Skipped = snap.Manifest, snap.Base, snap.Deltas, snap.Skipped
 	} else {
 		var sr *cpr.StreamResult
-		sr, err = cpr.LoadStream(opts.FS, dir, cpr.StreamOptions{Begin: col.begin, Rows: col.rows, End: col.end})
+		sr, err = cpr.LoadStream(opts.FS, dir, cpr.StreamOptions{Begin: col.begin, Rows: col.rows, End: col.end, Workers: opts.Workers})
 		if err == nil {
 			mf, res.Base, res.Deltas, res.Skipped = sr.Manifest, sr.Base, sr.Deltas, sr.Skipped
 		}
@@ -168,7 +171,7 @@ func Open(dir string, opts Options) (*Result, error) {
 		return nil, err
 	}
 	rowsStart := time.Now()
-	if err := sys.LoadBatch(col.tables[sysID]); err != nil {
+	if err := sys.LoadBatchWorkers(col.tables[sysID], opts.Workers); err != nil {
 		return nil, fmt.Errorf("recovery: system table: %w", err)
 	}
 	res.CatalogRows = len(col.tables[sysID])
@@ -200,7 +203,7 @@ func Open(dir string, opts Options) (*Result, error) {
 	// Rows, then indexes, one table per worker.
 	res.Tables = make([]TableStats, len(tables))
 	stores := make([]*storage.Table, len(tables))
-	err = parallel(len(tables), func(i int) error {
+	err = parallel(len(tables), opts.Workers, func(i int) error {
 		t := tables[i]
 		s, err := st.CreateTable(t.ID, t.Name, t.Schema)
 		if err != nil {
@@ -208,7 +211,7 @@ func Open(dir string, opts Options) (*Result, error) {
 		}
 		stores[i] = s
 		rows := col.tables[t.ID]
-		if err := s.LoadBatch(rows); err != nil {
+		if err := s.LoadBatchWorkers(rows, opts.Workers); err != nil {
 			return err
 		}
 		res.Tables[i] = TableStats{ID: t.ID, Name: t.Name, Rows: len(rows), Indexes: len(t.Indexes)}
@@ -220,7 +223,7 @@ func Open(dir string, opts Options) (*Result, error) {
 	res.LoadTime = time.Since(rowsStart)
 	col = nil // the rows are in the store now
 	ixStart := time.Now()
-	err = parallel(len(tables), func(i int) error {
+	err = parallel(len(tables), opts.Workers, func(i int) error {
 		g := st.NewGuard()
 		defer g.Close()
 		for _, spec := range tables[i].Indexes {
@@ -254,16 +257,19 @@ func (res *Result) fresh(opts Options, start time.Time) (*Result, error) {
 	return res, nil
 }
 
-// parallel runs fn(0..n-1) on up to GOMAXPROCS goroutines and returns
-// the first error.
-func parallel(n int, fn func(i int) error) error {
+// parallel runs fn(0..n-1) on up to workers goroutines (0: GOMAXPROCS)
+// and returns the first error.
+func parallel(n, workers int, fn func(i int) error) error {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
 	var (
 		wg    sync.WaitGroup
 		mu    sync.Mutex
 		first error
 		next  = make(chan int)
 	)
-	for w := 0; w < min(n, runtime.GOMAXPROCS(0)); w++ {
+	for w := 0; w < min(n, workers); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

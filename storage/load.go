@@ -73,7 +73,14 @@ type LoadRow struct {
 // and the rows after it are not loaded (the table is then partly loaded:
 // recovery gives it up). Only one LoadBatch or Load may run on a table
 // at a time with its result used; concurrent calls are safe but pointless.
-func (t *Table) LoadBatch(rows []LoadRow) error {
+func (t *Table) LoadBatch(rows []LoadRow) error { return t.LoadBatchWorkers(rows, 0) }
+
+// LoadBatchWorkers is LoadBatch with up to workers goroutines (0:
+// GOMAXPROCS) appending the records and filling the point index.
+func (t *Table) LoadBatchWorkers(rows []LoadRow, workers int) error {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
 	for i := range rows {
 		if !IsCommitted(rows[i].BeginTS) {
 			return fmt.Errorf("storage: load of table %d: beginTS %#x is not a commit timestamp", t.id, rows[i].BeginTS)
@@ -87,14 +94,14 @@ func (t *Table) LoadBatch(rows []LoadRow) error {
 	}
 	l := t.store.log
 	addrs := make([]Addr, len(rows))
-	workers := min(runtime.GOMAXPROCS(0), (len(rows)+loadChunk-1)/loadChunk)
+	appenders := min(workers, (len(rows)+loadChunk-1)/loadChunk)
 	var (
 		wg    sync.WaitGroup
 		next  atomic.Int64
 		errMu sync.Mutex
 		first error
 	)
-	for w := 0; w < workers; w++ {
+	for w := 0; w < appenders; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -148,7 +155,7 @@ func (t *Table) LoadBatch(rows []LoadRow) error {
 		}
 		slots[i] = s
 	}
-	t.point.insertBatch(t.point.tab.Load(), rows[:loaded], slots[:loaded])
+	t.point.insertBatch(t.point.tab.Load(), rows[:loaded], slots[:loaded], workers)
 	t.point.used += loaded
 	t.liveKeys.Add(int64(loaded))
 	if dupErr != nil {
@@ -161,16 +168,16 @@ func (t *Table) LoadBatch(rows []LoadRow) error {
 // insertBatch inserts rows[i].Key -> slots[i] into tab, which has room
 // for them all; the caller holds the table's write lock. A large batch
 // is inserted in the order of the keys' home positions, by up to
-// GOMAXPROCS goroutines each filling its own range of the table (with
+// workers goroutines each filling its own range of the table (with
 // compare-and-swap, as a probe may run into the next range): in key
 // order, every insert would be a cache (and TLB) miss.
-func (p *pointIndex) insertBatch(tab *pointTable, rows []LoadRow, slots []SlotID) {
+func (p *pointIndex) insertBatch(tab *pointTable, rows []LoadRow, slots []SlotID, workers int) {
 	const regionBits = 15 // 32K entries (256 KiB) per bucket
 	bits := 0
 	for uint64(1)<<bits < uint64(len(tab.e)) {
 		bits++
 	}
-	workers := min(runtime.GOMAXPROCS(0), len(rows)/loadChunk)
+	workers = min(workers, len(rows)/loadChunk)
 	if bits <= regionBits || workers < 2 {
 		for i := range rows {
 			p.insert(tab, maphash.Bytes(p.seed, rows[i].Key), slots[i])

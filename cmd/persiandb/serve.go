@@ -57,6 +57,8 @@ type serveFlags struct {
 	// recoverTo, if not 0, recovers checkpoint recoverTo (a full
 	// checkpoint alone, or a delta with its chain) instead of the newest.
 	recoverTo uint64
+	// recoveryWorkers bounds recovery's parallelism (0: every core).
+	recoveryWorkers int
 }
 
 func serve(args []string) int {
@@ -80,6 +82,7 @@ func serve(args []string) int {
 	fs.TextVar(&f.checkpointMode, "checkpoint-mode", cpr.ModePersian, "how a checkpoint writes: persian (parallel scan of the live log) or cpr (copy into memory, then one writer: a baseline for measurement)")
 	fs.StringVar(&f.syncCommit, "synchronous-commit", "on", "server default of synchronous_commit: on (COMMIT returns once a checkpoint holding it is durable) or off")
 	fs.StringVar(&f.recovery, "recovery", "fallback", "at start-up, if the newest checkpoint is damaged or cut short: fallback (recover the newest valid state, with a warning) or strict (refuse to start)")
+	fs.IntVar(&f.recoveryWorkers, "recovery-workers", 0, "goroutines that read checkpoint segments, load rows and build indexes at start-up (0: one per core)")
 	fs.Uint64Var(&f.recoverTo, "recover-to", 0, "recover checkpoint N (a full checkpoint id, or a delta id: its chain's full checkpoint with the deltas up to N; see persiandb checkpoint list) instead of the newest. Newer checkpoints stay on disk; new ones get higher ids and are the ones recovered next time")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -119,6 +122,8 @@ func (f *serveFlags) checkCheckpointFlags() error {
 		return errors.New("--checkpoint-workers must be at least 1")
 	case f.checkpointKeep < 1:
 		return errors.New("--checkpoint-keep must be at least 1")
+	case f.recoveryWorkers < 0:
+		return errors.New("--recovery-workers cannot be negative (0: one per core)")
 	}
 	if _, err := syncCommitSetting(f.syncCommit); err != nil {
 		return err
@@ -199,7 +204,7 @@ func run(f serveFlags, log zerolog.Logger, sigs <-chan os.Signal, ready chan<- n
 
 	cpDir := filepath.Join(f.dataDir, "checkpoints")
 	eng, rec, err := sqlrecover.Open(cpDir, recovery.Options{Log: log.With().Str("component", "recovery").Logger(), Strict: strict, ID: f.recoverTo,
-		Storage: storage.Options{Logger: log}, Txn: txn.Options{Logger: log}})
+		Workers: f.recoveryWorkers, Storage: storage.Options{Logger: log}, Txn: txn.Options{Logger: log}})
 	if err != nil {
 		ln.Close()
 		return fmt.Errorf("recovering from %s: %w", cpDir, err)

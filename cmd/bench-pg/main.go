@@ -3,6 +3,7 @@
 // throughput and latency side by side (`make bench-pg`).
 //
 //	bench-pg [-duration 30s] [-clients 8] [-jobs 2] [-scale 1] \
+//	    [-runs=false] [-restarts N [-restart-load 2s] [-cold]] \
 //	    [-persiandb path] [-pgbin /usr/lib/postgresql/15/bin] [-out file.md]
 //
 // It starts `persiandb serve` (built from the module in the working
@@ -15,6 +16,12 @@
 // select-only (-S) scripts in simple and prepared query mode runs
 // `pgbench -c clients -j jobs -T duration` against PersianDB and then
 // PostgreSQL. TPS excludes connection setup.
+//
+// With -restarts N it then crashes each server N times (restart.go): a
+// short pgbench load, SIGKILL of its process group, the page cache
+// dropped under -cold, and a restart timed from the process start until a
+// client completes start-up (PersianDB recovering its checkpoint,
+// PostgreSQL replaying its WAL). -runs=false skips the throughput runs.
 //
 // The servers are stopped and the temporary directories removed on every
 // exit path, an interrupt included. A run that fails is reported in the
@@ -59,6 +66,12 @@ type config struct {
 	persiandb string
 	pgbin     string
 	out       string
+	// runs: whether to run the pgbench comparisons; restarts, restartLoad
+	// and cold: the crash-restart rounds (restart.go).
+	runs        bool
+	restarts    int
+	restartLoad time.Duration
+	cold        bool
 }
 
 func main() {
@@ -69,13 +82,17 @@ func main() {
 	flag.IntVar(&c.scale, "scale", 1, "pgbench scale factor (-i -s)")
 	flag.StringVar(&c.persiandb, "persiandb", "", "persiandb binary (default: go build ./cmd/persiandb)")
 	flag.StringVar(&c.pgbin, "pgbin", "/usr/lib/postgresql/15/bin", "directory of PostgreSQL's initdb, postgres, pgbench")
+	flag.BoolVar(&c.runs, "runs", true, "run the pgbench throughput comparisons")
+	flag.IntVar(&c.restarts, "restarts", 0, "crash-restart rounds per server: pgbench load, SIGKILL, timed restart until a client completes start-up")
+	flag.DurationVar(&c.restartLoad, "restart-load", 2*time.Second, "pgbench tpcb-like load before each crash (0: none)")
+	flag.BoolVar(&c.cold, "cold", false, "drop the page cache before each restart (needs root)")
 	flag.StringVar(&c.out, "out", "", "also write the report as markdown to this file")
 	flag.Usage = func() {
 		fmt.Fprintln(os.Stderr, "usage: bench-pg [flags]")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	if flag.NArg() != 0 || c.duration < time.Second || c.clients < 1 || c.jobs < 1 || c.scale < 1 {
+	if flag.NArg() != 0 || c.duration < time.Second || c.clients < 1 || c.jobs < 1 || c.scale < 1 || c.restarts < 0 || c.restartLoad < 0 {
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -121,12 +138,12 @@ func run(ctx context.Context, c config) (err error) {
 	if err != nil {
 		return err
 	}
-	defer pdb.stop()
+	defer func() { pdb.stop() }() // pdb and pg are replaced on restarts
 	pg, err := startPostgres(ctx, c.pgbin, tmp)
 	if err != nil {
 		return err
 	}
-	defer pg.stop()
+	defer func() { pg.stop() }()
 
 	m := describeMachine(ctx, bin, c.pgbin)
 	servers := []*server{pdb, pg}
@@ -142,7 +159,11 @@ func run(ctx context.Context, c config) (err error) {
 	secs := strconv.Itoa(int(c.duration.Round(time.Second) / time.Second))
 	var rows []row
 	failed := false
-	for _, script := range []struct{ name, flag string }{{"tpcb-like", ""}, {"select-only", "-S"}} {
+	scripts := []struct{ name, flag string }{{"tpcb-like", ""}, {"select-only", "-S"}}
+	if !c.runs {
+		scripts = nil
+	}
+	for _, script := range scripts {
 		for _, mode := range []string{"simple", "prepared"} {
 			r := row{script: script.name, mode: mode}
 			args := []string{"-c", strconv.Itoa(c.clients), "-j", strconv.Itoa(c.jobs), "-T", secs, "-M", mode}
@@ -172,7 +193,25 @@ func run(ctx context.Context, c config) (err error) {
 		}
 	}
 
-	report := render(c, m, rows)
+	report := ""
+	if c.runs {
+		report = render(c, m, rows)
+	}
+	if c.restarts > 0 {
+		var rs []restartResult
+		for _, sp := range []**server{&pdb, &pg} {
+			r := restarts(ctx, c, pgbench, (*sp).dataDir, sp)
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if r.err != nil {
+				failed = true
+				logf("%s: %v", r.name, r.err)
+			}
+			rs = append(rs, r)
+		}
+		report += renderRestarts(c, rs)
+	}
 	fmt.Print(report)
 	if c.out != "" {
 		if err := os.WriteFile(c.out, []byte(report), 0o644); err != nil {
@@ -180,7 +219,7 @@ func run(ctx context.Context, c config) (err error) {
 		}
 	}
 	if failed {
-		return errors.New("some pgbench runs failed (see above)")
+		return errors.New("some runs failed (see above)")
 	}
 	return nil
 }
@@ -193,6 +232,8 @@ type server struct {
 	exited chan struct{} // closed when cmd has been waited for
 	log    string        // file receiving the server's output
 	sig    os.Signal     // asks the server to shut down
+	// dataDir is the server's data directory (set by its starter).
+	dataDir string
 }
 
 func (s *server) pgbench(ctx context.Context, pgbench string, args ...string) ([]byte, error) {
@@ -228,6 +269,11 @@ func (s *server) stop() {
 // dies, with its output in logPath, and waits until it accepts TCP
 // connections on port and ready (if not nil) says yes.
 func start(ctx context.Context, name string, cmd *exec.Cmd, port int, logPath string, sig os.Signal, ready func() bool) (*server, error) {
+	return startWithin(ctx, name, cmd, port, logPath, sig, ready, startTimeout)
+}
+
+// startWithin is start with a time limit other than startTimeout.
+func startWithin(ctx context.Context, name string, cmd *exec.Cmd, port int, logPath string, sig os.Signal, ready func() bool, timeout time.Duration) (*server, error) {
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
@@ -248,7 +294,7 @@ func start(ctx context.Context, name string, cmd *exec.Cmd, port int, logPath st
 		close(s.exited)
 	}()
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	deadline := time.Now().Add(startTimeout)
+	deadline := time.Now().Add(timeout)
 	for {
 		if conn, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
 			conn.Close()
@@ -262,11 +308,11 @@ func start(ctx context.Context, name string, cmd *exec.Cmd, port int, logPath st
 		case <-ctx.Done():
 			s.stop()
 			return nil, ctx.Err()
-		case <-time.After(50 * time.Millisecond):
+		case <-time.After(10 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
 			s.stop()
-			return nil, fmt.Errorf("%s does not accept connections on %s after %v:\n%s", name, addr, startTimeout, tailFile(logPath))
+			return nil, fmt.Errorf("%s does not accept connections on %s after %v:\n%s", name, addr, timeout, tailFile(logPath))
 		}
 	}
 }
@@ -304,7 +350,11 @@ func startPersianDB(ctx context.Context, bin, tmp string) (*server, error) {
 	// checkpoints (every second by default) running during the runs.
 	cmd := exec.Command(bin, "serve", "--listen", listen, "--data-dir", data, "--log-level", "warn", "--synchronous-commit=off")
 	logf("starting PersianDB on %s", listen)
-	return start(ctx, "PersianDB", cmd, port, filepath.Join(tmp, "persiandb.log"), syscall.SIGTERM, nil)
+	s, err := start(ctx, "PersianDB", cmd, port, filepath.Join(tmp, "persiandb.log"), syscall.SIGTERM, nil)
+	if err == nil {
+		s.dataDir = data
+	}
+	return s, err
 }
 
 // startPostgres initializes a cluster in tmp/pg/data and starts postgres
@@ -356,7 +406,11 @@ func startPostgres(ctx context.Context, pgbin, tmp string) (*server, error) {
 	}
 	logf("starting PostgreSQL on 127.0.0.1:%d", port)
 	// SIGINT is PostgreSQL's fast shutdown.
-	return start(ctx, "PostgreSQL", cmd, port, filepath.Join(tmp, "postgres.log"), syscall.SIGINT, ready)
+	s, err := start(ctx, "PostgreSQL", cmd, port, filepath.Join(tmp, "postgres.log"), syscall.SIGINT, ready)
+	if err == nil {
+		s.dataDir = data
+	}
+	return s, err
 }
 
 // ensureUser returns the named account, creating it if it does not exist.

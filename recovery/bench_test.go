@@ -85,17 +85,51 @@ var (
 	benchDirs   = map[int]string{}
 )
 
+// TestMain removes the benchmarks' temporary checkpoint directories.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	benchDirsMu.Lock()
+	for _, d := range benchTmp {
+		os.RemoveAll(d)
+	}
+	benchDirsMu.Unlock()
+	os.Exit(code)
+}
+
+// benchTmp lists the temporary directories to remove at exit.
+var benchTmp []string
+
 // checkpointedAccounts builds and checkpoints n accounts rows once per
-// process; the directory is kept for the run.
+// process into a temporary directory kept for the run. With
+// PERSIANDB_RECOVERY_DIR=D it uses D/rows-<n> instead, reusing the
+// checkpoint found there and keeping it: a second run then recovers in a
+// process that did not build the data (as a server restarting does: every
+// page of the new log is a fresh page fault), and its -cpuprofile shows
+// recovery alone.
 func checkpointedAccounts(b *testing.B, n int) string {
 	benchDirsMu.Lock()
 	defer benchDirsMu.Unlock()
 	if d, ok := benchDirs[n]; ok {
 		return d
 	}
-	dir, err := os.MkdirTemp("", "recovery-bench-")
-	if err != nil {
-		b.Fatal(err)
+	var dir string
+	if keep := os.Getenv("PERSIANDB_RECOVERY_DIR"); keep != "" {
+		dir = filepath.Join(keep, fmt.Sprintf("rows-%d", n))
+		if ms, _ := filepath.Glob(filepath.Join(dir, "manifest-*")); len(ms) > 0 {
+			b.Logf("rows=%d: reusing the checkpoint in %s", n, dir)
+			benchDirs[n] = dir
+			return dir
+		}
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			b.Fatal(err)
+		}
+	} else {
+		d, err := os.MkdirTemp("", "recovery-bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		dir = d
+		benchTmp = append(benchTmp, dir)
 	}
 	start := time.Now()
 	st := storage.Open(storage.Options{Logger: zerolog.Nop()})

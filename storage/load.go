@@ -54,29 +54,37 @@ type LoadRow struct {
 // key order (bytes.Compare). It is recovery's bulk path: a btree filled
 // in key order touches only its rightmost path, where one filled in
 // random order (a Go map's) takes a few cache misses per level; and the
-// rows' records are appended by up to GOMAXPROCS goroutines, which
-// overlap their checksums (Log.Append computes them outside its lock).
+// rows' records are appended by other goroutines while the btree is
+// filled (Log.Append computes the checksums outside its lock, so the
+// appenders overlap too).
 //
 //	check the order and the beginTSs          (nothing is changed on error)
-//	append every row's record                 (in parallel, disjoint chunks)
 //	under the table lock:
 //	    size the point index for every key    (one rebuild at most)
-//	    for each row in order: allocate its slot, store its address,
-//	        insert it into the btree
+//	    allocate a slot per row
+//	    append every row's record and store   (appenders, in parallel,
+//	        its address in its slot               disjoint chunks)
+//	    meanwhile insert every row's key and  (this goroutine, in key
+//	        slot into the btree                   order)
 //	    cache the rows put in the btree in the point index (insertBatch:
 //	        bucketed by home position, in parallel; a reader missing a
 //	        key there meanwhile falls back to the btree)
 //
 // As with Load, a record is complete before its key is published
-// (Invariant 1), and a key the table already has is an error: its
-// version is left as it was, the batch's record for it is marked invalid,
-// and the rows after it are not loaded (the table is then partly loaded:
-// recovery gives it up). Only one LoadBatch or Load may run on a table
-// at a time with its result used; concurrent calls are safe but pointless.
+// (Invariant 1): readers reach a slot through the btree, which they
+// search under the table lock, or through the point index, filled after
+// every record is in its slot. A key the table already has is an error:
+// its version is left as it was, the batch's record for it is marked
+// invalid, and the rows after it are not loaded (the table is then partly
+// loaded: recovery gives it up). A failed append loads nothing. Only one
+// LoadBatch or Load may run on a table at a time with its result used;
+// concurrent calls are safe but pointless.
 func (t *Table) LoadBatch(rows []LoadRow) error { return t.LoadBatchWorkers(rows, 0) }
 
 // LoadBatchWorkers is LoadBatch with up to workers goroutines (0:
-// GOMAXPROCS) appending the records and filling the point index.
+// GOMAXPROCS): workers-1 appenders beside the btree filler (one: the
+// appends first, then the btree, on this goroutine), and workers filling
+// the point index.
 func (t *Table) LoadBatchWorkers(rows []LoadRow, workers int) error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -92,77 +100,97 @@ func (t *Table) LoadBatchWorkers(rows []LoadRow, workers int) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	l := t.store.log
-	addrs := make([]Addr, len(rows))
-	appenders := min(workers, (len(rows)+loadChunk-1)/loadChunk)
-	var (
-		wg    sync.WaitGroup
-		next  atomic.Int64
-		errMu sync.Mutex
-		first error
-	)
-	for w := 0; w < appenders; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				lo := int(next.Add(loadChunk)) - loadChunk
-				if lo >= len(rows) {
-					return
-				}
-				for i := lo; i < min(lo+loadChunk, len(rows)); i++ {
-					r := &rows[i]
-					a, err := l.Append(&RecordSpec{Table: t.id, BeginTS: r.BeginTS, Key: r.Key, Value: r.Value})
-					if err != nil {
-						errMu.Lock()
-						if first == nil {
-							first = err
-						}
-						errMu.Unlock()
-						return
-					}
-					addrs[i] = a
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	if first != nil {
-		t.invalidate(addrs)
-		return first
-	}
-
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if need := t.mu.pk.Len() + len(rows); (t.point.used+t.point.deleted+len(rows))*4 > len(t.point.tab.Load().e)*3 {
 		t.point.reserveLocked(t, need)
 	}
-	// The btree in key order, then the point index for the keys put in
-	// it (a reader missing a key there falls back to the btree).
 	slots := make([]SlotID, len(rows))
-	loaded := len(rows)
-	var dupErr error
-	for i := range rows {
-		key := rows[i].Key
-		s := t.allocSlotLocked()
-		t.slot(s).Store(uint64(addrs[i]))
-		if old, dup := t.mu.pk.ReplaceOrInsert(newPKEntry(string(key), s)); dup {
-			t.mu.pk.ReplaceOrInsert(old)
-			t.slot(s).Store(0)
-			t.mu.freeSlots = append(t.mu.freeSlots, s) // never published: no reader holds it
-			loaded, dupErr = i, fmt.Errorf("storage: load of table %d: key %x is loaded twice", t.id, key)
-			break
+	for i := range slots {
+		slots[i] = t.allocSlotLocked()
+	}
+
+	l := t.store.log
+	addrs := make([]Addr, len(rows))
+	var (
+		wg    sync.WaitGroup
+		next  atomic.Int64
+		// limit: rows from limit on need no record (the btree met a
+		// duplicate there, or an append failed: 0).
+		limit atomic.Int64
+		errMu sync.Mutex
+		first error
+	)
+	limit.Store(int64(len(rows)))
+	appendAll := func() {
+		for {
+			lo := int(next.Add(loadChunk)) - loadChunk
+			if lo >= int(limit.Load()) {
+				return
+			}
+			for i := lo; i < min(lo+loadChunk, len(rows)); i++ {
+				r := &rows[i]
+				a, err := l.Append(&RecordSpec{Table: t.id, BeginTS: r.BeginTS, Key: r.Key, Value: r.Value})
+				if err != nil {
+					errMu.Lock()
+					if first == nil {
+						first = err
+					}
+					errMu.Unlock()
+					limit.Store(0)
+					return
+				}
+				addrs[i] = a
+				t.slot(slots[i]).Store(uint64(a))
+			}
 		}
-		slots[i] = s
+	}
+	if workers == 1 {
+		appendAll()
+	} else {
+		for w := 0; w < min(workers-1, (len(rows)+loadChunk-1)/loadChunk); w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				appendAll()
+			}()
+		}
+	}
+	inserted := 0 // rows[:inserted] are in the btree
+	var dupErr error
+	if first == nil {
+		for i := range rows {
+			key := rows[i].Key
+			if old, dup := t.mu.pk.ReplaceOrInsert(newPKEntry(string(key), slots[i])); dup {
+				t.mu.pk.ReplaceOrInsert(old)
+				dupErr = fmt.Errorf("storage: load of table %d: key %x is loaded twice", t.id, key)
+				limit.Store(int64(i))
+				break
+			}
+			inserted++
+		}
+	}
+	wg.Wait()
+	loaded := inserted
+	if first != nil { // an append failed: take the batch's keys out again
+		for _, r := range rows[:inserted] {
+			t.mu.pk.Delete(newPKEntry(string(r.Key), 0))
+		}
+		loaded = 0
+	}
+	// Slots never published (no reader holds them) go back to the pool.
+	for _, s := range slots[loaded:] {
+		t.slot(s).Store(0)
+		t.mu.freeSlots = append(t.mu.freeSlots, s)
 	}
 	t.point.insertBatch(t.point.tab.Load(), rows[:loaded], slots[:loaded], workers)
 	t.point.used += loaded
 	t.liveKeys.Add(int64(loaded))
-	if dupErr != nil {
-		t.invalidate(addrs[loaded:])
-		return dupErr
+	t.invalidate(addrs[loaded:])
+	if first != nil {
+		return first
 	}
-	return nil
+	return dupErr
 }
 
 // insertBatch inserts rows[i].Key -> slots[i] into tab, which has room

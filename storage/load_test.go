@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"testing"
 )
@@ -163,6 +164,56 @@ func TestLoadBatchPointIndex(t *testing.T) {
 			if inPoint != (i < loaded) {
 				t.Fatalf("dup at %d: key %s in the point index: %v", dupAt, k, inPoint)
 			}
+		}
+		g.Exit()
+		g.Close()
+	}
+}
+
+// TestLoadBatchAppendFails: a record the log refuses (too large) in the
+// middle of a batch loads none of the batch, whatever the number of
+// workers (the btree filler runs beside the appenders), and leaves the
+// table's own keys and slots consistent.
+func TestLoadBatchAppendFails(t *testing.T) {
+	for _, workers := range []int{1, 2, 3} {
+		s, tbl := tblStore(t, Schema{})
+		const ts = 5 << 40
+		if err := tbl.Load([]byte("a-before"), []byte("old"), ts); err != nil {
+			t.Fatal(err)
+		}
+		const n = 50000
+		rows := make([]LoadRow, n)
+		for i := range rows {
+			k := []byte(fmt.Sprintf("k%07d", i))
+			rows[i] = LoadRow{Key: k, Value: k, BeginTS: ts}
+		}
+		rows[n*3/4].Value = make([]byte, s.Log().MaxRecordSize())
+		if err := tbl.LoadBatchWorkers(rows, workers); !errors.Is(err, ErrRecordTooLarge) {
+			t.Fatalf("workers %d: %v, want ErrRecordTooLarge", workers, err)
+		}
+		if tbl.Len() != 1 {
+			t.Fatalf("workers %d: %d keys after a failed batch, want 1", workers, tbl.Len())
+		}
+		g := s.NewGuard()
+		g.Enter()
+		if _, ok := tbl.point.lookup(tbl, rows[0].Key); ok {
+			t.Fatalf("workers %d: a key of the failed batch is in the point index", workers)
+		}
+		if err := s.CheckConsistency(g); err != nil {
+			t.Fatalf("workers %d: %v", workers, err)
+		}
+		g.Exit()
+		// The slots went back: the table loads the batch once it is valid.
+		rows[n*3/4].Value = rows[n*3/4].Key
+		if err := tbl.LoadBatchWorkers(rows, workers); err != nil {
+			t.Fatalf("workers %d: %v", workers, err)
+		}
+		g.Enter()
+		if tbl.Len() != n+1 {
+			t.Fatalf("workers %d: %d keys, want %d", workers, tbl.Len(), n+1)
+		}
+		if err := s.CheckConsistency(g); err != nil {
+			t.Fatalf("workers %d: %v", workers, err)
 		}
 		g.Exit()
 		g.Close()

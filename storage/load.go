@@ -113,8 +113,8 @@ func (t *Table) LoadBatchWorkers(rows []LoadRow, workers int) error {
 	l := t.store.log
 	addrs := make([]Addr, len(rows))
 	var (
-		wg    sync.WaitGroup
-		next  atomic.Int64
+		wg   sync.WaitGroup
+		next atomic.Int64
 		// limit: rows from limit on need no record (the btree met a
 		// duplicate there, or an append failed: 0).
 		limit atomic.Int64

@@ -348,7 +348,7 @@ func startPersianDB(ctx context.Context, bin, tmp string) (*server, error) {
 	// Both servers acknowledge commits before they are durable: PostgreSQL
 	// with synchronous_commit=off, PersianDB likewise, with its periodic
 	// checkpoints (every second by default) running during the runs.
-	cmd := exec.Command(bin, "serve", "--listen", listen, "--data-dir", data, "--log-level", "warn", "--synchronous-commit=off")
+	cmd := exec.Command(bin, "serve", "--listen", listen, "--data-dir", data, "--log-level", "info", "--log-format", "json", "--synchronous-commit=off")
 	logf("starting PersianDB on %s", listen)
 	s, err := start(ctx, "PersianDB", cmd, port, filepath.Join(tmp, "persiandb.log"), syscall.SIGTERM, nil)
 	if err == nil {

@@ -45,20 +45,50 @@ func connectReady(port int) func() bool {
 	}
 }
 
-// crash kills the server's whole process group with SIGKILL (PostgreSQL's
-// backends with its postmaster) and waits until none of it is left
-// (PostgreSQL refuses to start while an old backend holds its shared
-// memory).
+// crash kills the server and every child process it has with SIGKILL
+// (PostgreSQL's backends each call setsid, so its process group is not
+// enough) and waits until none of them is left: PostgreSQL refuses to
+// start while an old backend holds its shared memory.
 func (s *server) crash() {
-	pgid := s.cmd.Process.Pid
-	syscall.Kill(-pgid, syscall.SIGKILL)
+	pid := s.cmd.Process.Pid
+	victims := append(childrenOf(pid), pid)
+	for _, p := range victims {
+		syscall.Kill(p, syscall.SIGKILL)
+	}
 	<-s.exited
-	for deadline := time.Now().Add(stopTimeout); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		if syscall.Kill(-pgid, 0) == syscall.ESRCH {
-			return
+	deadline := time.Now().Add(stopTimeout)
+	for _, p := range victims {
+		for syscall.Kill(p, 0) != syscall.ESRCH {
+			if time.Now().After(deadline) {
+				logf("%s: process %d still exists %v after SIGKILL", s.name, p, stopTimeout)
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
 		}
 	}
-	logf("%s: processes of group %d still exist %v after SIGKILL", s.name, pgid, stopTimeout)
+}
+
+// childrenOf lists the processes whose parent is pid (from /proc).
+func childrenOf(pid int) []int {
+	ents, _ := os.ReadDir("/proc")
+	var out []int
+	for _, e := range ents {
+		child, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...: comm may hold spaces, so cut after
+		// its closing parenthesis.
+		i := strings.LastIndexByte(string(b), ')')
+		if f := strings.Fields(string(b[i+1:])); i >= 0 && len(f) > 1 && f[1] == strconv.Itoa(pid) {
+			out = append(out, child)
+		}
+	}
+	return out
 }
 
 // restart starts the server again with the same command line, directory,
@@ -78,6 +108,24 @@ func (s *server) restart(ctx context.Context, round int) (*server, time.Duration
 	}
 	ns.dataDir = s.dataDir
 	return ns, time.Since(began), nil
+}
+
+// recoveryLines returns the lines of a restarted server's log that say
+// what its recovery did: PersianDB's "recovered from checkpoint" (and any
+// warning), PostgreSQL's redo summary.
+func recoveryLines(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error()
+	}
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.Contains(l, "recovered from checkpoint") || strings.Contains(l, `"level":"warn"`) ||
+			strings.Contains(l, "redo done") || strings.Contains(l, "redo starts") {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, " | ")
 }
 
 // dropCaches writes the dirty pages back and drops the page cache, if
@@ -126,7 +174,7 @@ func restarts(ctx context.Context, c config, pgbench, dataDir string, sp **serve
 			return r
 		}
 		*sp = ns
-		logf("%s: serving %.2fs after the restart", s.name, took.Seconds())
+		logf("%s: serving %.2fs after the restart; its log says: %s", s.name, took.Seconds(), recoveryLines(ns.log))
 		r.times = append(r.times, took)
 	}
 	return r

@@ -548,6 +548,10 @@ func (c *Checkpointer) checkpointLocked(ctx context.Context, r *round) (info Inf
 	info.Cut, info.Version = cut, cut>>txn.VersionShift-1
 	clock.Drain(cut)
 	tail := lg.Tail()
+	if !full && c.deltaTooLargeLocked(begin, tail) {
+		full, chain = true, id
+		info.Full, info.Chain = true, id
+	}
 	// Tables after the drain: one missing now was released by the catalog
 	// after a drop that committed below the horizon, so below the cut; one
 	// created later has no version below the cut.

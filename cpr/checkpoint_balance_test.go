@@ -58,3 +58,55 @@ func TestFlushBalance(t *testing.T) {
 		t.Errorf("largest segment has %d of %d rows: %+v", most, n, segs)
 	}
 }
+
+// TestBigDeltaIsFull: after a bulk load larger than DeltaFraction of the
+// chain's base (and than bigDeltaScan), the next checkpoint is full, not
+// a delta holding the whole load; a small change after it is a delta.
+func TestBigDeltaIsFull(t *testing.T) {
+	db := newTestDB(t, 22, 1, -1)
+	tbl := db.tables[0]
+	c := newCkpt(t, db, Options{})
+	s := db.m.NewSession("")
+	defer s.Close()
+	val := string(make([]byte, 100))
+	load := func(lo, hi int) {
+		for ; lo < hi; lo += 10000 {
+			db.exec(s, func(tx *txn.Txn) error {
+				for k := lo; k < min(hi, lo+10000); k++ {
+					if err := ins(tbl, k, val)(tx); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		}
+	}
+	ctx := context.Background()
+	load(0, 1000)
+	if info, err := c.Checkpoint(ctx); err != nil || !info.Full {
+		t.Fatalf("first checkpoint: full %v, %v", info.Full, err)
+	}
+	load(1000, 2000)
+	if info, err := c.Checkpoint(ctx); err != nil || info.Full {
+		t.Fatalf("a small change: full %v, %v", info.Full, err)
+	}
+	load(2000, 200000) // about 29 MB of log
+	info, err := c.Checkpoint(ctx)
+	if err != nil || !info.Full {
+		t.Fatalf("after a bulk load: full %v, %v", info.Full, err)
+	}
+	if info.Chain != info.ID {
+		t.Fatalf("full checkpoint %d in chain %d", info.ID, info.Chain)
+	}
+	load(200000, 200010)
+	if info, err := c.Checkpoint(ctx); err != nil || info.Full {
+		t.Fatalf("a small change after the full one: full %v, %v", info.Full, err)
+	}
+	snap, err := loadChecked(t, OSFS{}, c.opts.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := diffStates(db.liveState(), snapState(snap)); d != "" {
+		t.Fatalf("checkpoint differs from the live state:\n%s", d)
+	}
+}

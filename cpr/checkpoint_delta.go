@@ -41,6 +41,32 @@ func (c *Checkpointer) wantFullLocked() bool {
 	return float64(ch.deltaBytes) > c.opts.DeltaFraction*float64(ch.baseBytes)
 }
 
+// bigDeltaScan is the least log a delta must have to scan before
+// deltaTooLargeLocked turns it into a full checkpoint: below it, a delta
+// is cheap whatever the base's size.
+const bigDeltaScan = 16 << 20
+
+// deltaTooLargeLocked reports whether the delta about to be written would
+// scan more log ([max(chain start, begin), tail), known only after the
+// drain) than DeltaFraction of its base's bytes, and at least
+// bigDeltaScan: a bulk load or a table rewrite since the last cut. Such
+// a delta costs about as much to write as a full checkpoint, and much
+// more to recover (a chain's delta rows are held in memory as overrides
+// while its base is read), so a full checkpoint is taken instead. The
+// caller holds run.
+func (c *Checkpointer) deltaTooLargeLocked(begin, tail storage.Addr) bool {
+	if c.testFull != nil {
+		return false // the test chooses
+	}
+	ch := &c.run.chain
+	from := max(ch.start, begin)
+	if tail <= from {
+		return false
+	}
+	scan := float64(tail - from)
+	return scan >= bigDeltaScan && scan > c.opts.DeltaFraction*float64(ch.baseBytes)
+}
+
 // endChainLocked forgets the current chain (after a failure, or when a
 // new full checkpoint replaces it): the next checkpoint is full. The
 // delta log file stays on disk for retention to remove.

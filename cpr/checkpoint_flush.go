@@ -73,10 +73,10 @@ func (c *Checkpointer) flush(ctx context.Context, created *[]string, id, version
 		*created = append(*created, SegmentName(id, uint32(i)))
 	}
 	type result struct {
-		info SegmentInfo
-		rows int64
-		next storage.Addr
-		err  error
+		info     SegmentInfo
+		rows     int64
+		next, to storage.Addr // next == to: no pending record in the run
+		err      error
 	}
 	res := make([]result, n)
 	ctx, cancel := context.WithCancel(ctx)
@@ -102,7 +102,7 @@ func (c *Checkpointer) flush(ctx context.Context, created *[]string, id, version
 				if err != nil {
 					cancel() // the checkpoint fails: stop the other workers early
 				}
-				res[i] = result{info, rows, next, err}
+				res[i] = result{info, rows, next, to, err}
 			}
 		}()
 	}
@@ -127,7 +127,9 @@ func (c *Checkpointer) flush(ctx context.Context, created *[]string, id, version
 		}
 		segs = append(segs, r.info)
 		rows += r.rows
-		next = min(next, r.next)
+		if r.next < r.to {
+			next = min(next, r.next)
+		}
 	}
 	if firstErr != nil {
 		return segs, workers, rows, next, firstErr

@@ -18,10 +18,44 @@ import (
 type collector struct {
 	// srcs[i][table] is source i's rows of table, in chunks.
 	srcs []map[uint32][][]storage.LoadRow
-	// tables is End's result: each table's rows in ascending key order.
-	tables map[uint32][]storage.LoadRow
+	// tables is End's result: each table's rows in ascending key order,
+	// in chunks (the collected chunks themselves when they already were
+	// in order: no copy, and each can be freed once loaded).
+	tables map[uint32]*tableRows
 	// workers bounds End's parallelism (0: GOMAXPROCS).
 	workers int
+}
+
+// tableRows is one table's rows for LoadBatch, in key order, in chunks.
+type tableRows struct {
+	chunks [][]storage.LoadRow
+	n      int
+}
+
+// load passes the chunks to LoadBatchWorkers in order, after sizing the
+// table's point index once for them all, and drops each chunk once loaded
+// (with the last reference to its rows' arena blocks, the memory can be
+// reused for the log pages the next chunks fill).
+func (r *tableRows) load(t *storage.Table, workers int) error {
+	if r == nil {
+		return nil
+	}
+	t.Reserve(r.n)
+	for i, ch := range r.chunks {
+		if err := t.LoadBatchWorkers(ch, workers); err != nil {
+			return err
+		}
+		r.chunks[i] = nil
+	}
+	return nil
+}
+
+// rows returns the number of rows (0 for nil).
+func (r *tableRows) rows() int {
+	if r == nil {
+		return 0
+	}
+	return r.n
 }
 
 // collectChunk is the capacity of a collector chunk.
@@ -73,14 +107,20 @@ func (c *collector) end() error {
 		ids = append(ids, t)
 	}
 	slices.Sort(ids)
-	out := make([][]storage.LoadRow, len(ids))
+	out := make([]*tableRows, len(ids))
 	err := parallel(len(ids), c.workers, func(k int) error {
 		t := ids[k]
 		runs := counts[t]
 		slices.SortFunc(runs, func(a, b run) int { return a.src - b.src })
 		total := 0
+		var chunks [][]storage.LoadRow
 		for _, r := range runs {
 			total += r.n
+			chunks = append(chunks, c.srcs[r.src][t]...)
+		}
+		if strictlyAscending(chunks) { // the usual case: no copy, no sort
+			out[k] = &tableRows{chunks: chunks, n: total}
+			return nil
 		}
 		rows := make([]storage.LoadRow, 0, total)
 		bounds := []int{0}
@@ -96,18 +136,34 @@ func (c *collector) end() error {
 				return fmt.Errorf("%w: table %d key %x appears twice in the full checkpoint", cpr.ErrCorrupt, t, rows[i].Key)
 			}
 		}
-		out[k] = rows
+		out[k] = &tableRows{chunks: [][]storage.LoadRow{rows}, n: len(rows)}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
 	c.srcs = nil
-	c.tables = make(map[uint32][]storage.LoadRow, len(ids))
+	c.tables = make(map[uint32]*tableRows, len(ids))
 	for k, t := range ids {
 		c.tables[t] = out[k]
 	}
 	return nil
+}
+
+// strictlyAscending reports whether the rows of chunks, in order, have
+// strictly ascending keys (so also no key twice).
+func strictlyAscending(chunks [][]storage.LoadRow) bool {
+	var prev []byte
+	first := true
+	for _, ch := range chunks {
+		for i := range ch {
+			if !first && bytes.Compare(prev, ch[i].Key) >= 0 {
+				return false
+			}
+			prev, first = ch[i].Key, false
+		}
+	}
+	return true
 }
 
 // fromSnapshot fills c from a snapshot read whole (cpr.LoadTo).

@@ -86,8 +86,12 @@ func testCollector(t *testing.T, workers int) {
 			if err != nil {
 				t.Fatalf("%s: %v", order, err)
 			}
-			rows := c.tables[7]
-			if len(rows) != n || !slices.IsSortedFunc(rows, func(a, b storage.LoadRow) int { return bytes.Compare(a.Key, b.Key) }) {
+			tr := c.tables[7]
+			var rows []storage.LoadRow
+			for _, ch := range tr.chunks {
+				rows = append(rows, ch...)
+			}
+			if tr.rows() != n || len(rows) != n || !slices.IsSortedFunc(rows, func(a, b storage.LoadRow) int { return bytes.Compare(a.Key, b.Key) }) {
 				t.Fatalf("%s: %d rows, sorted %v", order, len(rows), slices.IsSortedFunc(rows, func(a, b storage.LoadRow) int { return bytes.Compare(a.Key, b.Key) }))
 			}
 			for i, r := range rows {

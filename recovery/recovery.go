@@ -171,10 +171,10 @@ func Open(dir string, opts Options) (*Result, error) {
 		return nil, err
 	}
 	rowsStart := time.Now()
-	if err := sys.LoadBatchWorkers(col.tables[sysID], opts.Workers); err != nil {
+	if err := col.tables[sysID].load(sys, opts.Workers); err != nil {
 		return nil, fmt.Errorf("recovery: system table: %w", err)
 	}
-	res.CatalogRows = len(col.tables[sysID])
+	res.CatalogRows = col.tables[sysID].rows()
 
 	topts := opts.Txn
 	topts.StartVersion = mf.Version + 1
@@ -195,8 +195,8 @@ func Open(dir string, opts Options) (*Result, error) {
 	}
 	for id, rows := range col.tables {
 		if !named[id] {
-			res.IgnoredRows += len(rows)
-			opts.Log.Info().Uint32("table", id).Int("rows", len(rows)).Msg("recovery: ignoring the rows of a table dropped before the checkpoint")
+			res.IgnoredRows += rows.rows()
+			opts.Log.Info().Uint32("table", id).Int("rows", rows.rows()).Msg("recovery: ignoring the rows of a table dropped before the checkpoint")
 		}
 	}
 
@@ -211,10 +211,10 @@ func Open(dir string, opts Options) (*Result, error) {
 		}
 		stores[i] = s
 		rows := col.tables[t.ID]
-		if err := s.LoadBatchWorkers(rows, opts.Workers); err != nil {
+		if err := rows.load(s, opts.Workers); err != nil {
 			return err
 		}
-		res.Tables[i] = TableStats{ID: t.ID, Name: t.Name, Rows: len(rows), Indexes: len(t.Indexes)}
+		res.Tables[i] = TableStats{ID: t.ID, Name: t.Name, Rows: rows.rows(), Indexes: len(t.Indexes)}
 		return nil
 	})
 	if err != nil {

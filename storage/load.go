@@ -193,6 +193,17 @@ func (t *Table) LoadBatchWorkers(rows []LoadRow, workers int) error {
 	return dupErr
 }
 
+// Reserve sizes the table's point index for n more keys (at most half
+// full), so that loading them in several LoadBatch calls rebuilds it once
+// at most, here, rather than on the way.
+func (t *Table) Reserve(n int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if (t.point.used+t.point.deleted+n)*4 > len(t.point.tab.Load().e)*3 {
+		t.point.reserveLocked(t, t.mu.pk.Len()+n)
+	}
+}
+
 // insertBatch inserts rows[i].Key -> slots[i] into tab, which has room
 // for them all; the caller holds the table's write lock. A large batch
 // is inserted in the order of the keys' home positions, by up to

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
+	"sort"
 
 	"github.com/persiandb/persiandb/cpr"
 	"github.com/persiandb/persiandb/storage"
@@ -26,26 +27,80 @@ type collector struct {
 	workers int
 }
 
-// tableRows is one table's rows for LoadBatch, in key order, in chunks.
+// tableRows is one table's rows for LoadBatch, in key order, in chunks,
+// and extra rows (sorted, no key of the chunks among them) to merge into
+// the chunks as they are loaded.
 type tableRows struct {
 	chunks [][]storage.LoadRow
+	extra  []storage.LoadRow
 	n      int
 }
 
-// load passes the chunks to LoadBatchWorkers in order, after sizing the
-// table's point index once for them all, and drops each chunk once loaded
-// (with the last reference to its rows' arena blocks, the memory can be
-// reused for the log pages the next chunks fill).
+// sortedExtra sorts the deltas' rows of a table whose base chunks are in
+// strictly ascending order; ok is false if two of them share a key or
+// one has a key of the base (then the general path sorts everything and
+// reports the duplicate).
+func sortedExtra(delta, base [][]storage.LoadRow) ([]storage.LoadRow, bool) {
+	var extra []storage.LoadRow
+	for _, ch := range delta {
+		extra = append(extra, ch...)
+	}
+	cmp := func(a, b storage.LoadRow) int { return bytes.Compare(a.Key, b.Key) }
+	slices.SortFunc(extra, cmp)
+	for i := range extra {
+		if i > 0 && cmp(extra[i-1], extra[i]) == 0 {
+			return nil, false
+		}
+		// The last chunk whose first key is <= the row's, then the row
+		// within it.
+		c := sort.Search(len(base), func(j int) bool { return bytes.Compare(base[j][0].Key, extra[i].Key) > 0 }) - 1
+		if c < 0 {
+			continue
+		}
+		if _, found := slices.BinarySearchFunc(base[c], extra[i], cmp); found {
+			return nil, false
+		}
+	}
+	return extra, true
+}
+
+// load passes the batches to LoadBatchWorkers in order, after sizing
+// the table's point index once for them all.
 func (r *tableRows) load(t *storage.Table, workers int) error {
 	if r == nil {
 		return nil
 	}
 	t.Reserve(r.n)
+	return r.batches(func(b []storage.LoadRow) error { return t.LoadBatchWorkers(b, workers) })
+}
+
+// batches calls fn with the rows in ascending key order, a chunk at a
+// time, the extra rows merged into the chunks they fall in, and drops
+// each chunk once fn returns (with the last reference to its rows' arena
+// blocks, the memory can be reused for the log pages the next chunks
+// fill).
+func (r *tableRows) batches(fn func([]storage.LoadRow) error) error {
+	extra := r.extra
 	for i, ch := range r.chunks {
-		if err := t.LoadBatchWorkers(ch, workers); err != nil {
+		// The extra rows below the next chunk's first key go with this one.
+		k := len(extra)
+		if i+1 < len(r.chunks) {
+			next := r.chunks[i+1][0].Key
+			k = sort.Search(len(extra), func(j int) bool { return bytes.Compare(extra[j].Key, next) >= 0 })
+		}
+		batch := ch
+		if k > 0 {
+			batch = make([]storage.LoadRow, len(ch)+k)
+			mergeRows(batch, ch, extra[:k])
+			extra = extra[k:]
+		}
+		if err := fn(batch); err != nil {
 			return err
 		}
 		r.chunks[i] = nil
+	}
+	if len(extra) > 0 { // no chunk at all
+		return fn(extra)
 	}
 	return nil
 }
@@ -113,14 +168,27 @@ func (c *collector) end() error {
 		runs := counts[t]
 		slices.SortFunc(runs, func(a, b run) int { return a.src - b.src })
 		total := 0
-		var chunks [][]storage.LoadRow
+		var chunks, base [][]storage.LoadRow
+		deltas := len(c.srcs) - 1 // the deltas' source
 		for _, r := range runs {
 			total += r.n
 			chunks = append(chunks, c.srcs[r.src][t]...)
+			if r.src != deltas {
+				base = append(base, c.srcs[r.src][t]...)
+			}
 		}
 		if strictlyAscending(chunks) { // the usual case: no copy, no sort
 			out[k] = &tableRows{chunks: chunks, n: total}
 			return nil
+		}
+		// The base segments in order, and the chain's deltas' rows (in no
+		// order): those are sorted alone and merged into the base chunks
+		// as they are loaded, rather than sorting or merging everything.
+		if len(base) < len(chunks) && strictlyAscending(base) {
+			if extra, ok := sortedExtra(c.srcs[deltas][t], base); ok {
+				out[k] = &tableRows{chunks: base, extra: extra, n: total}
+				return nil
+			}
 		}
 		rows := make([]storage.LoadRow, 0, total)
 		bounds := []int{0}

@@ -30,7 +30,7 @@ func testCollector(t *testing.T, workers int) {
 	rng := rand.New(rand.NewSource(1))
 	const n = 200000
 	base := &cpr.Manifest{Segments: make([]cpr.SegmentInfo, 5)}
-	for _, order := range []string{"ordered", "swapped", "interleaved", "random", "deltas"} {
+	for _, order := range []string{"ordered", "swapped", "interleaved", "random", "deltas", "deltas-spread"} {
 		keys := make([]int, n)
 		for i := range keys {
 			keys[i] = i
@@ -52,6 +52,17 @@ func testCollector(t *testing.T, workers int) {
 			d := append([]int(nil), keys[n-100:]...)
 			rng.Shuffle(len(d), func(i, j int) { d[i], d[j] = d[j], d[i] })
 			runs = [6][]int{keys[:n/2], keys[n/2 : n-100], nil, nil, nil, d}
+		case "deltas-spread": // every 97th key comes from the deltas
+			var b, d []int
+			for _, k := range keys {
+				if k%97 == 0 {
+					d = append(d, k)
+				} else {
+					b = append(b, k)
+				}
+			}
+			rng.Shuffle(len(d), func(i, j int) { d[i], d[j] = d[j], d[i] })
+			runs = [6][]int{b[:len(b)/2], b[len(b)/2:], nil, nil, nil, d}
 		}
 		for _, dup := range []bool{false, true} {
 			c := &collector{workers: workers}
@@ -59,8 +70,11 @@ func testCollector(t *testing.T, workers int) {
 				t.Fatal(err)
 			}
 			for src, run := range runs {
-				if dup && src == 1 {
+				if dup && src == 1 && order != "deltas-spread" {
 					run = append(run, runs[0][len(runs[0])/2])
+				}
+				if dup && src == 5 && order == "deltas-spread" { // a base key again in the deltas
+					run = append(run, runs[1][len(runs[1])/3])
 				}
 				var recs []cpr.Record
 				for _, k := range run {
@@ -88,9 +102,10 @@ func testCollector(t *testing.T, workers int) {
 			}
 			tr := c.tables[7]
 			var rows []storage.LoadRow
-			for _, ch := range tr.chunks {
-				rows = append(rows, ch...)
-			}
+			tr.batches(func(b []storage.LoadRow) error {
+				rows = append(rows, b...)
+				return nil
+			})
 			if tr.rows() != n || len(rows) != n || !slices.IsSortedFunc(rows, func(a, b storage.LoadRow) int { return bytes.Compare(a.Key, b.Key) }) {
 				t.Fatalf("%s: %d rows, sorted %v", order, len(rows), slices.IsSortedFunc(rows, func(a, b storage.LoadRow) int { return bytes.Compare(a.Key, b.Key) }))
 			}

@@ -159,9 +159,10 @@ func (t *Table) LoadBatchWorkers(rows []LoadRow, workers int) error {
 	inserted := 0 // rows[:inserted] are in the btree
 	var dupErr error
 	if first == nil {
+		keys := batchKeys(rows)
 		for i := range rows {
 			key := rows[i].Key
-			if old, dup := t.mu.pk.ReplaceOrInsert(newPKEntry(string(key), slots[i])); dup {
+			if old, dup := t.mu.pk.ReplaceOrInsert(newPKEntry(keys.next(len(key)), slots[i])); dup {
 				t.mu.pk.ReplaceOrInsert(old)
 				dupErr = fmt.Errorf("storage: load of table %d: key %x is loaded twice", t.id, key)
 				limit.Store(int64(i))
@@ -191,6 +192,36 @@ func (t *Table) LoadBatchWorkers(rows []LoadRow, workers int) error {
 		return first
 	}
 	return dupErr
+}
+
+// keyBlock hands out the btree's key strings of one batch from a single
+// allocation (one per batch rather than one per row: at 10M rows the
+// per-row allocations and their garbage-collector work were a tenth of
+// the serial btree fill). The block is never written after it is built,
+// so the strings are immutable; it stays allocated while any of its keys
+// is in the btree.
+type keyBlock struct {
+	b   []byte
+	off int
+}
+
+func batchKeys(rows []LoadRow) *keyBlock {
+	n := 0
+	for i := range rows {
+		n += len(rows[i].Key)
+	}
+	b := make([]byte, 0, n)
+	for i := range rows {
+		b = append(b, rows[i].Key...)
+	}
+	return &keyBlock{b: b}
+}
+
+// next returns the next n bytes as a string.
+func (k *keyBlock) next(n int) string {
+	s := unsafeString(k.b[k.off : k.off+n])
+	k.off += n
+	return s
 }
 
 // Reserve sizes the table's point index for n more keys (at most half

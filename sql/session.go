@@ -65,6 +65,7 @@ type Session struct {
 	running *Prepared
 	// setUndo and localUndo undo SETs at transaction end (settings_txn.go).
 	setUndo, localUndo map[string]string
+	setSavepoints      []setSavepoint
 	// reported are the ParameterStatus values the client was last sent.
 	reported map[string]string
 	// ddl is set while the running transaction has changed the catalog.

@@ -68,3 +68,42 @@ func TestSetTransactional(t *testing.T) {
 		t.Fatalf("SET LOCAL outside a block: notices %v, value %q", r[0].Notices, s.Param("application_name"))
 	}
 }
+
+// ROLLBACK TO SAVEPOINT undoes the SETs made since the savepoint (SET
+// LOCAL ones too), RELEASE keeps them, and a plain SET after a SET LOCAL
+// is what COMMIT keeps. Each expectation was checked against
+// PostgreSQL 15 with psql.
+func TestSetSavepoints(t *testing.T) {
+	s := newSession(t)
+	show := func(q, want string) {
+		t.Helper()
+		if got := s.Param("application_name"); got != want {
+			t.Fatalf("%s: application_name %q, want %q", q, got, want)
+		}
+	}
+	steps := []struct{ sql, want string }{
+		{"SET application_name = 'a'", "a"},
+		{"BEGIN; SET application_name = 'b'; SAVEPOINT s1; SET application_name = 'c'; ROLLBACK TO s1", "b"},
+		{"SET application_name = 'd'; ROLLBACK TO s1", "b"},
+		{"RELEASE s1; COMMIT", "b"},
+		{"BEGIN; SET application_name = 'x'; SAVEPOINT a; SET LOCAL application_name = 'y'", "y"},
+		{"ROLLBACK TO a; COMMIT", "x"},
+		{"BEGIN; SET LOCAL application_name = 'l1'; SAVEPOINT a; SET application_name = 'l2'; RELEASE a; COMMIT", "l2"},
+		{"BEGIN; SAVEPOINT a; SET application_name = 'm1'; SAVEPOINT a; SET application_name = 'm2'; ROLLBACK TO a", "m1"},
+		{"RELEASE a; ROLLBACK TO a", "l2"},
+		{"COMMIT", "l2"},
+		{"BEGIN; SAVEPOINT a; SET application_name = 'n1'; SAVEPOINT b; SET application_name = 'n2'; RELEASE b", "n2"},
+		{"ROLLBACK TO a", "l2"},
+		{"SET application_name = 'n3'; COMMIT", "n3"},
+		{"BEGIN; SAVEPOINT a; SET application_name = 'o1'; ROLLBACK", "n3"},
+	}
+	for _, st := range steps {
+		mustExec(t, s, st.sql)
+		show(st.sql, st.want)
+	}
+	// A reported parameter goes back too.
+	mustExec(t, s, "SET TimeZone = 'UTC'; BEGIN; SAVEPOINT a; SET TimeZone = 'Asia/Tokyo'; ROLLBACK TO a; COMMIT")
+	if got := s.Param("TimeZone"); got != "UTC" {
+		t.Fatalf("TimeZone after ROLLBACK TO: %q", got)
+	}
+}

@@ -4,7 +4,8 @@ import "github.com/persiandb/persiandb/sql/pgerr"
 
 // Settings are transactional, as in Postgres: a SET inside a transaction
 // is undone if the transaction rolls back, and SET LOCAL lasts only until
-// the transaction ends. undo holds each parameter's value before its
+// the transaction ends, and ROLLBACK TO SAVEPOINT undoes the SETs made
+// since the savepoint. undo holds each parameter's value before its
 // first change in the transaction, local the same for SET LOCAL.
 
 // noteSet records name's value before a SET in a transaction.
@@ -32,6 +33,10 @@ func (s *Session) noteSet(name string, local bool) *pgerr.Error {
 		if _, seen := s.localUndo[name]; !seen {
 			s.localUndo[name] = old
 		}
+	} else {
+		// A plain SET after a SET LOCAL in the same transaction is what
+		// the commit keeps (Postgres).
+		delete(s.localUndo, name)
 	}
 	return nil
 }
@@ -46,7 +51,79 @@ func (s *Session) endSettings(committed bool) {
 	for name, v := range restore {
 		s.applySetting(name, v)
 	}
-	s.setUndo, s.localUndo = nil, nil
+	s.setUndo, s.localUndo, s.setSavepoints = nil, nil, nil
+}
+
+// setSavepoint is the settings' state at a SAVEPOINT: ROLLBACK TO it
+// puts the parameters changed since back, as Postgres does.
+type setSavepoint struct {
+	name string
+	// vals are the values then of the parameters changed in the
+	// transaction before the savepoint; setUndo and localUndo are copies
+	// of the session's maps then.
+	vals, setUndo, localUndo map[string]string
+}
+
+// savepointSettings records the settings at SAVEPOINT name.
+func (s *Session) savepointSettings(name string) {
+	sp := setSavepoint{name: name, vals: map[string]string{}, setUndo: copyStrings(s.setUndo), localUndo: copyStrings(s.localUndo)}
+	for n := range s.setUndo {
+		if v, err := s.settings.get(n); err == nil {
+			sp.vals[n] = v
+		}
+	}
+	s.setSavepoints = append(s.setSavepoints, sp)
+}
+
+// newestSetSavepoint returns the index of the newest savepoint called
+// name (-1 if none).
+func (s *Session) newestSetSavepoint(name string) int {
+	for i := len(s.setSavepoints) - 1; i >= 0; i-- {
+		if s.setSavepoints[i].name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// releaseSettings forgets savepoint name and the ones after it (RELEASE:
+// their changes stay).
+func (s *Session) releaseSettings(name string) {
+	if i := s.newestSetSavepoint(name); i >= 0 {
+		s.setSavepoints = s.setSavepoints[:i]
+	}
+}
+
+// rollbackSettingsTo undoes the changes made since savepoint name, which
+// stays (ROLLBACK TO keeps it); the ones after it are forgotten.
+func (s *Session) rollbackSettingsTo(name string) {
+	i := s.newestSetSavepoint(name)
+	if i < 0 {
+		return
+	}
+	sp := s.setSavepoints[i]
+	for n, before := range s.setUndo {
+		want, ok := sp.vals[n]
+		if !ok {
+			want = before // first changed after the savepoint
+		}
+		if cur, err := s.settings.get(n); err != nil || cur != want {
+			s.applySetting(n, want)
+		}
+	}
+	s.setUndo, s.localUndo = copyStrings(sp.setUndo), copyStrings(sp.localUndo)
+	s.setSavepoints = s.setSavepoints[:i+1]
+}
+
+func copyStrings(m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	c := make(map[string]string, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
 }
 
 // applySetting sets a value known to be valid, with its side effects.

@@ -209,13 +209,22 @@ func (s *Session) savepoint(st *dialect.Stmt) (*Result, error) {
 	}
 	switch st.Kind {
 	case dialect.KindSavepoint:
-		return &Result{Tag: "SAVEPOINT"}, s.tx.Savepoint(st.Name)
+		if err := s.tx.Savepoint(st.Name); err != nil {
+			return nil, err
+		}
+		s.savepointSettings(st.Name)
+		return &Result{Tag: "SAVEPOINT"}, nil
 	case dialect.KindRelease:
-		return &Result{Tag: "RELEASE"}, s.savepointErr(s.tx.Release(st.Name), st.Name)
+		if err := s.tx.Release(st.Name); err != nil {
+			return nil, s.savepointErr(err, st.Name)
+		}
+		s.releaseSettings(st.Name)
+		return &Result{Tag: "RELEASE"}, nil
 	}
 	if err := s.tx.RollbackTo(st.Name); err != nil {
 		return nil, s.savepointErr(err, st.Name)
 	}
+	s.rollbackSettingsTo(st.Name)
 	s.failed = false
 	return &Result{Tag: "ROLLBACK"}, nil
 }

@@ -105,11 +105,12 @@ func TestCheckpointStatementWritesManifest(t *testing.T) {
 		t.Fatalf("persiandb_checkpoints: %d rows, %v", n, err)
 	}
 	var id, cut, rows int64
-	if err := c.QueryRow(ctx, `SELECT id, kind, cut, "rows", status FROM persiandb_checkpoints ORDER BY id`).Scan(&id, &kind, &cut, &rows, &status); err != nil {
+	var segs int32
+	if err := c.QueryRow(ctx, `SELECT id, kind, cut, "rows", segments, status FROM persiandb_checkpoints ORDER BY id`).Scan(&id, &kind, &cut, &rows, &segs, &status); err != nil {
 		t.Fatal(err)
 	}
-	if uint64(id) != mf.ID || uint64(cut) != mf.Cut || kind != "full" || status != cpr.StatusOK || rows < 2 {
-		t.Fatalf("row id=%d kind=%s cut=%d rows=%d status=%s; manifest id=%d cut=%d", id, kind, cut, rows, status, mf.ID, mf.Cut)
+	if uint64(id) != mf.ID || uint64(cut) != mf.Cut || kind != "full" || status != cpr.StatusOK || rows < 2 || int(segs) != len(mf.Segments) {
+		t.Fatalf("row id=%d kind=%s cut=%d rows=%d segments=%d status=%s; manifest id=%d cut=%d segments=%d", id, kind, cut, rows, segs, status, mf.ID, mf.Cut, len(mf.Segments))
 	}
 }
 

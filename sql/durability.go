@@ -77,7 +77,7 @@ type CheckpointInfo struct {
 	Started, Finished              time.Time
 	Prepare, InProgress, WaitFlush time.Duration
 	Rows, Bytes                    int64
-	Workers                        int
+	Workers, Segments              int
 	// Status is the checkpointer's word for the outcome ("done",
 	// "failed", a phase name while running); Err the failure's reason.
 	Status, Err string
@@ -231,7 +231,8 @@ var virtualTables = map[string]virtualTable{
 			{Name: "prepare_ms", Type: storage.TypeFloat64}, {Name: "in_progress_ms", Type: storage.TypeFloat64},
 			{Name: "wait_flush_ms", Type: storage.TypeFloat64},
 			{Name: "rows", Type: storage.TypeInt64}, {Name: "bytes", Type: storage.TypeInt64},
-			{Name: "workers", Type: storage.TypeInt32}, {Name: "status", Type: storage.TypeText},
+			{Name: "workers", Type: storage.TypeInt32}, {Name: "segments", Type: storage.TypeInt32},
+			{Name: "status", Type: storage.TypeText},
 			{Name: "error", Type: storage.TypeText},
 		},
 		rows: checkpointRows,
@@ -288,7 +289,7 @@ func checkpointRows(e *Engine) ([][]storage.Value, error) {
 			storage.Text(kind), storage.Int64(int64(h.Version)), storage.Int64(int64(h.Cut)),
 			ts(h.Started), ts(h.Finished), ms(h.Prepare), ms(h.InProgress), ms(h.WaitFlush),
 			storage.Int64(h.Rows), storage.Int64(h.Bytes), storage.Int32(int32(h.Workers)),
-			storage.Text(h.Status), msg})
+			storage.Int32(int32(h.Segments)), storage.Text(h.Status), msg})
 	}
 	return out, nil
 }

@@ -418,7 +418,7 @@ func TestCommitPoints(t *testing.T) {
 
 func TestCheckpointsView(t *testing.T) {
 	_, plain := newDurableSession(t, nil, "")
-	if rs := mustExec(t, plain, "SELECT * FROM persiandb_checkpoints"); len(rs[0].Rows) != 0 || len(rs[0].Columns) != 15 {
+	if rs := mustExec(t, plain, "SELECT * FROM persiandb_checkpoints"); len(rs[0].Rows) != 0 || len(rs[0].Columns) != 16 {
 		t.Fatalf("no checkpointer: %d rows, %d columns", len(rs[0].Rows), len(rs[0].Columns))
 	}
 	f := newFake()
@@ -451,11 +451,11 @@ func TestCheckpointsView(t *testing.T) {
 	if strings.Join(got, " ") != want {
 		t.Fatalf("rows:\n%s\nwant\n%s", strings.Join(got, " "), want)
 	}
-	names := make([]string, 0, 15)
+	names := make([]string, 0, 16)
 	for _, c := range mustExec(t, s, "SELECT * FROM persiandb_checkpoints WHERE kind = 'full'")[0].Columns {
 		names = append(names, c.Name+" "+c.Type.Name)
 	}
-	if len(names) != 15 || names[0] != "id bigint" || names[5] != "started timestamp with time zone" {
+	if len(names) != 16 || names[0] != "id bigint" || names[13] != "segments integer" || names[5] != "started timestamp with time zone" {
 		t.Fatalf("columns: %v", names)
 	}
 	// The simple protocol's plan cache must not freeze the rows either.

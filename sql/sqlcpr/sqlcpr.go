@@ -56,7 +56,7 @@ func Rows(hist []cpr.Info) []sql.CheckpointInfo {
 			ID: h.ID, Chain: c, Full: h.Full, Version: h.Version, Cut: h.Cut,
 			Started: h.Started, Finished: h.Finished,
 			Prepare: h.Phases[cpr.Prepare], InProgress: h.Phases[cpr.InProgress], WaitFlush: h.Phases[cpr.WaitFlush],
-			Rows: h.Rows, Bytes: h.Bytes, Workers: h.Workers, Status: h.Status, Err: h.Err,
+			Rows: h.Rows, Bytes: h.Bytes, Workers: h.Workers, Segments: h.Segments, Status: h.Status, Err: h.Err,
 		}
 	}
 	return out

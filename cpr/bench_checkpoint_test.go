@@ -279,19 +279,7 @@ func BenchmarkCheckpointMix(b *testing.B) {
 	mixWarmOnce.Do(func() { warmMix(b, db) })
 	root := b.TempDir()
 	results := map[string]*mixResult{}
-	// persian and cpr take full checkpoints only (the comparison the
-	// baseline exists for); persian+delta is the default configuration,
-	// where most checkpoints are deltas.
-	modes := []struct {
-		name string
-		ckpt bool
-		opts Options
-	}{
-		{"none", false, Options{}},
-		{"persian", true, Options{Mode: ModePersian, DeltaFraction: -1}},
-		{"cpr", true, Options{Mode: ModeCPR, DeltaFraction: -1}},
-		{"persian+delta", true, Options{Mode: ModePersian}},
-	}
+	modes := mixModes
 	for _, md := range modes {
 		b.Run("ckpt="+md.name, func(b *testing.B) {
 			var c *Checkpointer
@@ -365,6 +353,21 @@ func BenchmarkCheckpointMix(b *testing.B) {
 			(float64(per.ckpts.total)/float64(per.ckpts.n)))
 	}
 	b.Log(sb.String())
+}
+
+// mixModes are the checkpoint modes the mix runs under. persian and cpr
+// take full checkpoints only (the comparison the baseline exists for);
+// persian+delta is the default configuration, where most checkpoints are
+// deltas.
+var mixModes = []struct {
+	name string
+	ckpt bool
+	opts Options
+}{
+	{"none", false, Options{}},
+	{"persian", true, Options{Mode: ModePersian, DeltaFraction: -1}},
+	{"cpr", true, Options{Mode: ModeCPR, DeltaFraction: -1}},
+	{"persian+delta", true, Options{Mode: ModePersian}},
 }
 
 var mixWarmOnce sync.Once

@@ -30,16 +30,7 @@ func BenchmarkCheckpointMixRounds(b *testing.B) {
 	db := sharedMixDB(b)
 	mixWarmOnce.Do(func() { warmMix(b, db) })
 	root := b.TempDir()
-	modes := []struct {
-		name string
-		ckpt bool
-		opts Options
-	}{
-		{"none", false, Options{}},
-		{"persian", true, Options{Mode: ModePersian, DeltaFraction: -1}},
-		{"cpr", true, Options{Mode: ModeCPR, DeltaFraction: -1}},
-		{"persian+delta", true, Options{Mode: ModePersian}},
-	}
+	modes := mixModes
 	tps := make([][]float64, len(modes))
 	p99 := make([][]time.Duration, len(modes))
 	var log strings.Builder

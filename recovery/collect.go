@@ -177,14 +177,14 @@ func (c *collector) end() error {
 				base = append(base, c.srcs[r.src][t]...)
 			}
 		}
-		if strictlyAscending(chunks) { // the usual case: no copy, no sort
-			out[k] = &tableRows{chunks: chunks, n: total}
-			return nil
-		}
-		// The base segments in order, and the chain's deltas' rows (in no
-		// order): those are sorted alone and merged into the base chunks
-		// as they are loaded, rather than sorting or merging everything.
-		if len(base) < len(chunks) && strictlyAscending(base) {
+		if strictlyAscending(base) {
+			if len(base) == len(chunks) { // the usual case: no copy, no sort
+				out[k] = &tableRows{chunks: base, n: total}
+				return nil
+			}
+			// The chain's deltas' rows (in no order) are sorted alone and
+			// merged into the base chunks as they are loaded, rather than
+			// sorting or merging everything.
 			if extra, ok := sortedExtra(c.srcs[deltas][t], base); ok {
 				out[k] = &tableRows{chunks: base, extra: extra, n: total}
 				return nil

@@ -1,6 +1,10 @@
 package sql
 
-import "github.com/persiandb/persiandb/sql/pgerr"
+import (
+	"maps"
+
+	"github.com/persiandb/persiandb/sql/pgerr"
+)
 
 // Settings are transactional, as in Postgres: a SET inside a transaction
 // is undone if the transaction rolls back, and SET LOCAL lasts only until
@@ -66,7 +70,7 @@ type setSavepoint struct {
 
 // savepointSettings records the settings at SAVEPOINT name.
 func (s *Session) savepointSettings(name string) {
-	sp := setSavepoint{name: name, vals: map[string]string{}, setUndo: copyStrings(s.setUndo), localUndo: copyStrings(s.localUndo)}
+	sp := setSavepoint{name: name, vals: map[string]string{}, setUndo: maps.Clone(s.setUndo), localUndo: maps.Clone(s.localUndo)}
 	for n := range s.setUndo {
 		if v, err := s.settings.get(n); err == nil {
 			sp.vals[n] = v
@@ -111,19 +115,8 @@ func (s *Session) rollbackSettingsTo(name string) {
 			s.applySetting(n, want)
 		}
 	}
-	s.setUndo, s.localUndo = copyStrings(sp.setUndo), copyStrings(sp.localUndo)
+	s.setUndo, s.localUndo = maps.Clone(sp.setUndo), maps.Clone(sp.localUndo)
 	s.setSavepoints = s.setSavepoints[:i+1]
-}
-
-func copyStrings(m map[string]string) map[string]string {
-	if m == nil {
-		return nil
-	}
-	c := make(map[string]string, len(m))
-	for k, v := range m {
-		c[k] = v
-	}
-	return c
 }
 
 // applySetting sets a value known to be valid, with its side effects.

@@ -102,9 +102,7 @@ func (t *Table) LoadBatchWorkers(rows []LoadRow, workers int) error {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if need := t.mu.pk.Len() + len(rows); (t.point.used+t.point.deleted+len(rows))*4 > len(t.point.tab.Load().e)*3 {
-		t.point.reserveLocked(t, need)
-	}
+	t.reserveLocked(len(rows))
 	slots := make([]SlotID, len(rows))
 	for i := range slots {
 		slots[i] = t.allocSlotLocked()
@@ -230,6 +228,11 @@ func (k *keyBlock) next(n int) string {
 func (t *Table) Reserve(n int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.reserveLocked(n)
+}
+
+// reserveLocked is Reserve with the table's write lock held.
+func (t *Table) reserveLocked(n int) {
 	if (t.point.used+t.point.deleted+n)*4 > len(t.point.tab.Load().e)*3 {
 		t.point.reserveLocked(t, t.mu.pk.Len()+n)
 	}

@@ -22,8 +22,8 @@ type StreamOptions struct {
 	Begin func(base *Manifest) error
 	// Rows receives rows of table, in file order within a source. It is
 	// called concurrently for different sources, never for one source at
-	// a time. rows (the slice) is reused once Rows returns; the bytes its
-	// records' Key and Value point to are the callee's to keep. No record
+	// a time. rows and the bytes its records' Key and Value point to are
+	// reused once Rows returns (the callee copies what it keeps). No record
 	// is a tombstone, and no row's key was overwritten or deleted by the
 	// chain's deltas (those rows are skipped; the deltas' rows come last,
 	// from source len(base.Segments)).
@@ -48,12 +48,12 @@ type StreamResult struct {
 	Rows int64
 }
 
-// streamBatch is the number of rows LoadStream passes to Rows at a time.
-const streamBatch = 8192
-
-// streamArena is the size of the byte blocks LoadStream copies the rows'
-// keys and values into (one block holds many rows: no per-row object).
-const streamArena = 1 << 20
+// streamBatch is the most rows LoadStream passes to Rows at a time, and
+// streamBytes the usual size of their keys' and values' buffer.
+const (
+	streamBatch = 8192
+	streamBytes = 1 << 20
+)
 
 // LoadStream is Load without materializing the snapshot: it chooses the
 // same chain as Load (the same checks, the same fallback and the same
@@ -227,21 +227,26 @@ func (f *overFilter) mayHold(table uint32, key []byte) bool {
 	return f.bits[h/64]&(1<<(h%64)) != 0
 }
 
-// segStreamer batches one source's rows per table for StreamOptions.Rows,
-// copying their bytes into arena blocks it hands over with them.
+// segStreamer batches one source's rows per table for StreamOptions.Rows.
+// A batch's rows are copied into its own buffer, reused once Rows
+// returns: a source holds one batch per table at most, however large.
 type segStreamer struct {
 	src    int
 	opts   *StreamOptions
 	over   map[string]Record
 	filter *overFilter
 	failed *atomic.Int64
-	arena  []byte
-	tables map[uint32]*[]Record
+	tables map[uint32]*tableBatch
 	last   uint32
-	lastB  *[]Record
+	lastB  *tableBatch
 	kbuf   []byte
 	rows   int64
 	seen   uint32
+}
+
+type tableBatch struct {
+	recs  []Record
+	bytes []byte
 }
 
 // add is readBaseSegment's callback: r's slices are valid only during it.
@@ -256,51 +261,60 @@ func (s *segStreamer) add(r Record) error {
 			return nil
 		}
 	}
-	n := len(r.Key) + len(r.Value)
-	if cap(s.arena)-len(s.arena) < n {
-		s.arena = make([]byte, 0, max(streamArena, n))
-	}
-	off := len(s.arena)
-	s.arena = append(s.arena, r.Key...)
-	s.arena = append(s.arena, r.Value...)
-	r.Key = s.arena[off : off+len(r.Key) : off+len(r.Key)]
-	r.Value = s.arena[off+len(r.Key) : off+n : off+n]
 	return s.batch(r.Table, r)
 }
 
-// batch appends r (owning its bytes) to its table's batch, passing the
-// batch on when full.
+// batch copies r into its table's batch, passing the batch on when full.
 func (s *segStreamer) batch(table uint32, r Record) error {
 	b := s.lastB
 	if b == nil || table != s.last {
 		if s.tables == nil {
-			s.tables = map[uint32]*[]Record{}
+			s.tables = map[uint32]*tableBatch{}
 		}
 		if b = s.tables[table]; b == nil {
-			nb := make([]Record, 0, streamBatch)
-			b = &nb
+			b = &tableBatch{recs: make([]Record, 0, streamBatch)}
 			s.tables[table] = b
 		}
 		s.last, s.lastB = table, b
 	}
-	*b = append(*b, r)
+	// The batch's records point into bytes, which therefore never grows
+	// under them: a full buffer passes the batch on first.
+	n := len(r.Key) + len(r.Value)
+	if len(b.bytes)+n > cap(b.bytes) {
+		if err := s.flush(table, b); err != nil {
+			return err
+		}
+		if n > cap(b.bytes) {
+			b.bytes = make([]byte, 0, max(streamBytes, n))
+		}
+	}
+	off, kl := len(b.bytes), len(r.Key)
+	b.bytes = append(append(b.bytes, r.Key...), r.Value...)
+	r.Key = b.bytes[off : off+kl : off+kl]
+	r.Value = b.bytes[off+kl : off+n : off+n]
+	b.recs = append(b.recs, r)
 	s.rows++
-	if len(*b) == streamBatch {
-		err := s.opts.Rows(s.src, table, *b)
-		*b = (*b)[:0]
-		return err
+	if len(b.recs) == streamBatch {
+		return s.flush(table, b)
 	}
 	return nil
+}
+
+// flush passes on b's rows, if any, and empties it.
+func (s *segStreamer) flush(table uint32, b *tableBatch) error {
+	if len(b.recs) == 0 {
+		return nil
+	}
+	err := s.opts.Rows(s.src, table, b.recs)
+	b.recs, b.bytes = b.recs[:0], b.bytes[:0]
+	return err
 }
 
 // flushAll passes on every non-empty batch.
 func (s *segStreamer) flushAll() error {
 	for t, b := range s.tables {
-		if len(*b) > 0 {
-			if err := s.opts.Rows(s.src, t, *b); err != nil {
-				return err
-			}
-			*b = (*b)[:0]
+		if err := s.flush(t, b); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -40,6 +40,8 @@ func streamSnapshot(fsys FS, dir string) (*Snapshot, error) {
 				if r.Tombstone || r.Table != table {
 					return fmt.Errorf("bad row %+v for table %d", r, table)
 				}
+				// The bytes are reused once Rows returns.
+				r.Key, r.Value = bytes.Clone(r.Key), bytes.Clone(r.Value)
 				srcs[src][table] = append(srcs[src][table], r)
 			}
 			return nil

@@ -9,26 +9,24 @@
 // sequence counters). Open turns it back into a running transaction
 // manager; package sql/sqlrecover opens the SQL engine over it:
 //
+//	st := storage.Open()                  (again for each chain tried)
 //	cpr.LoadStream(dir)                   newest valid chain (Load's choice and
 //	                                      checks): its deltas read first, then
 //	                                      its segments in parallel, rows minus
 //	                                      those the deltas overrode, then the
 //	                                      deltas' rows; Strict: any Skipped
 //	                                      reason -> ErrRefused
-//	    the collector keeps each source's rows per table (arena bytes, no
-//	    object per row); at the end of the stream it sorts each table by
-//	    key (nothing to do when the segments hold ascending, consecutive
-//	    key ranges, as after a bulk load; else runs sorted in parallel and
-//	    merged) and rejects a key that came twice as ErrCorrupt (the
-//	    chain is then passed over, as cpr.Load would)
-//	st := storage.Open()
-//	LoadBatch the system table's rows     (descriptors, roles)
-//	m := txn.NewManager(st, StartVersion: v+1)
+//	    each batch of a table's rows goes straight into the store
+//	    (Table.LoadRows, from every segment reader at once: records
+//	    appended in parallel, keys sorted per batch and put into the
+//	    table's btree under its lock); a key that came twice is
+//	    ErrCorrupt (the chain is then passed over, as cpr.Load would, and
+//	    the next one loads into a new store)
+//	the system table's rows are in: m := txn.NewManager(st, StartVersion: v+1)
 //	Options.Catalog.Tables(m)             the SQL layer reads the descriptors
-//	for each table the catalog names:     (in parallel, one table per worker)
-//	    create its storage, Table.LoadBatch its sorted rows (with their
-//	    beginTS): a btree filled in key order is built several times
-//	    faster than in random order
+//	for each table the catalog names:     name it, set its schema, fill its
+//	                                      point index (Table.FinishLoad);
+//	                                      a table it does not name is dropped
 //	for each such table: AddIndex + BuildIndex for its secondary indexes
 //	then, in sql/sqlrecover:
 //	eng := sql.Open(m)
@@ -71,8 +69,9 @@
 //
 // The Result's Manager is the caller's: close the engine's sessions, then
 // any checkpointer on the manager, then the Manager. The streamed rows'
-// bytes are copied into the log and not kept. Options.ID recovers through
-// cpr.LoadTo (the snapshot read whole) and the same collector.
+// bytes are copied into the log and not kept: recovery's memory is the
+// store's, plus a batch per segment reader. Options.ID recovers through
+// cpr.LoadTo (the snapshot read whole, then loaded the same way).
 //
 // # Debugging
 //

@@ -98,9 +98,10 @@ type Result struct {
 	IgnoredRows int
 	// Sessions are the recovered commit points by session name.
 	Sessions map[string]uint64
-	// Timings: reading and verifying the checkpoint (and sorting its rows
-	// per table), loading the rows,
-	// building the secondary indexes, and the whole of Open.
+	// Timings: reading and verifying the checkpoint and loading its rows
+	// into the tables (one pass: a segment's rows go into the log and the
+	// primary btree as they are read), naming the tables and filling their
+	// point indexes, building the secondary indexes, and the whole of Open.
 	ReadTime, LoadTime, IndexTime, Total time.Duration
 }
 
@@ -126,9 +127,9 @@ func Open(dir string, opts Options) (*Result, error) {
 		return nil, errors.New("recovery: Options.Catalog is required")
 	}
 	res := &Result{Sessions: map[string]uint64{}}
-	// The rows, read and verified by cpr.LoadStream (cpr.LoadTo for a
-	// given ID), sorted per table by the collector.
-	col := &collector{workers: opts.Workers}
+	// The rows, read, verified and loaded by cpr.LoadStream (cpr.LoadTo
+	// for a given ID) into the loader's store.
+	ld := &loader{opts: opts.Storage}
 	var mf *cpr.Manifest
 	var err error
 	if opts.ID != 0 {
@@ -136,13 +137,13 @@ func Open(dir string, opts Options) (*Result, error) {
 		if snap, err = cpr.LoadTo(opts.FS, dir, opts.ID); err != nil {
 			return nil, fmt.Errorf("recovery: reading checkpoint %d in %s: %w", opts.ID, dir, err)
 		}
-		if err = col.fromSnapshot(snap); err != nil {
+		if err = ld.fromSnapshot(snap); err != nil {
 			return nil, fmt.Errorf("recovery: reading checkpoint %d in %s: %w", opts.ID, dir, err)
 		}
 		mf, res.Base, res.Deltas, res.Skipped = snap.Manifest, snap.Base, snap.Deltas, snap.Skipped
 	} else {
 		var sr *cpr.StreamResult
-		sr, err = cpr.LoadStream(opts.FS, dir, cpr.StreamOptions{Begin: col.begin, Rows: col.rows, End: col.end, Workers: opts.Workers})
+		sr, err = cpr.LoadStream(opts.FS, dir, cpr.StreamOptions{Begin: ld.begin, Rows: ld.rows, End: ld.end, Workers: opts.Workers})
 		if err == nil {
 			mf, res.Base, res.Deltas, res.Skipped = sr.Manifest, sr.Base, sr.Deltas, sr.Skipped
 		}
@@ -164,17 +165,16 @@ func Open(dir string, opts Options) (*Result, error) {
 		}
 	}
 
-	st := storage.Open(opts.Storage)
+	st := ld.st
+	rowsStart := time.Now()
 	sysID, sysName := opts.Catalog.SystemTable()
-	sys, err := st.CreateTable(sysID, sysName, storage.Schema{})
+	sys, err := ld.table(sysID)
 	if err != nil {
 		return nil, err
 	}
-	rowsStart := time.Now()
-	if err := col.tables[sysID].load(sys, opts.Workers); err != nil {
-		return nil, fmt.Errorf("recovery: system table: %w", err)
-	}
-	res.CatalogRows = col.tables[sysID].rows()
+	sys.SetName(sysName)
+	sys.FinishLoad(opts.Workers)
+	res.CatalogRows = sys.Len()
 
 	topts := opts.Txn
 	topts.StartVersion = mf.Version + 1
@@ -193,35 +193,33 @@ func Open(dir string, opts Options) (*Result, error) {
 	for _, t := range tables {
 		named[t.ID] = true
 	}
-	for id, rows := range col.tables {
+	for id, t := range ld.tables {
 		if !named[id] {
-			res.IgnoredRows += rows.rows()
-			opts.Log.Info().Uint32("table", id).Int("rows", rows.rows()).Msg("recovery: ignoring the rows of a table dropped before the checkpoint")
+			res.IgnoredRows += t.Len()
+			opts.Log.Info().Uint32("table", id).Int("rows", t.Len()).Msg("recovery: ignoring the rows of a table dropped before the checkpoint")
+			if err := st.DropTable(id); err != nil {
+				return nil, err
+			}
 		}
 	}
 
-	// Rows, then indexes, one table per worker.
+	// Name the loaded tables, fill their point indexes, then build their
+	// secondary indexes, one table per worker.
 	res.Tables = make([]TableStats, len(tables))
 	stores := make([]*storage.Table, len(tables))
-	err = parallel(len(tables), opts.Workers, func(i int) error {
-		t := tables[i]
-		s, err := st.CreateTable(t.ID, t.Name, t.Schema)
+	for i, t := range tables {
+		s, err := ld.table(t.ID)
 		if err != nil {
-			return err
+			return nil, fmt.Errorf("recovery: loading rows: %w", err)
 		}
+		s.SetName(t.Name)
+		s.SetSchema(t.Schema)
+		s.FinishLoad(opts.Workers)
 		stores[i] = s
-		rows := col.tables[t.ID]
-		if err := rows.load(s, opts.Workers); err != nil {
-			return err
-		}
-		res.Tables[i] = TableStats{ID: t.ID, Name: t.Name, Rows: rows.rows(), Indexes: len(t.Indexes)}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("recovery: loading rows: %w", err)
+		res.Tables[i] = TableStats{ID: t.ID, Name: t.Name, Rows: s.Len(), Indexes: len(t.Indexes)}
 	}
 	res.LoadTime = time.Since(rowsStart)
-	col = nil // the rows are in the store now
+	ld = nil
 	ixStart := time.Now()
 	err = parallel(len(tables), opts.Workers, func(i int) error {
 		g := st.NewGuard()

@@ -2,9 +2,11 @@ package storage
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -41,155 +43,135 @@ func (t *Table) Load(key, val []byte, beginTS uint64) error {
 	g.Exit()
 	g.Close()
 	t.store.NoteGarbage(size)
-	return fmt.Errorf("storage: load of table %d: key %x is loaded twice", t.id, key)
+	return fmt.Errorf("%w: table %d key %x", ErrLoadedTwice, t.id, key)
 }
 
-// LoadRow is one row for LoadBatch: a committed version of Key.
+// LoadRow is one row for LoadRows: a committed version of Key.
 type LoadRow struct {
 	Key, Value []byte
 	BeginTS    uint64
 }
 
-// LoadBatch is Load for many rows, which must be in strictly ascending
-// key order (bytes.Compare). It is recovery's bulk path: a btree filled
-// in key order touches only its rightmost path, where one filled in
-// random order (a Go map's) takes a few cache misses per level; and the
-// rows' records are appended by other goroutines while the btree is
-// filled (Log.Append computes the checksums outside its lock, so the
-// appenders overlap too).
+// ErrLoadedTwice is returned (wrapped) by Load and LoadRows for a key the
+// table already has: in a checkpoint, a sign of corruption.
+var ErrLoadedTwice = errors.New("storage: key loaded twice")
+
+// hashSlot is a loaded key's point-index entry, waiting for FinishLoad.
+type hashSlot struct {
+	h uint64
+	s SlotID
+}
+
+// LoadRows is Load for many rows: recovery's bulk path, called from
+// several goroutines at once (one per checkpoint segment), each with its
+// own batches of one table's rows. It sorts rows in place by key.
 //
-//	check the order and the beginTSs          (nothing is changed on error)
+//	check the beginTSs, sort, hash the keys   (nothing is changed on error)
+//	append every row's record                 (no table lock: the callers
+//	                                              overlap here)
 //	under the table lock:
-//	    size the point index for every key    (one rebuild at most)
-//	    allocate a slot per row
-//	    append every row's record and store   (appenders, in parallel,
-//	        its address in its slot               disjoint chunks)
-//	    meanwhile insert every row's key and  (this goroutine, in key
-//	        slot into the btree                   order)
-//	    cache the rows put in the btree in the point index (insertBatch:
-//	        bucketed by home position, in parallel; a reader missing a
-//	        key there meanwhile falls back to the btree)
+//	    allocate a slot per row and store its record's address
+//	    insert the keys into the btree        (in key order: a btree filled
+//	                                              in order stays on a short
+//	                                              path, in cache)
+//	    keep each key's hash and slot for FinishLoad
 //
 // As with Load, a record is complete before its key is published
-// (Invariant 1): readers reach a slot through the btree, which they
-// search under the table lock, or through the point index, filled after
-// every record is in its slot. A key the table already has is an error:
-// its version is left as it was, the batch's record for it is marked
-// invalid, and the rows after it are not loaded (the table is then partly
-// loaded: recovery gives it up). A failed append loads nothing. Only one
-// LoadBatch or Load may run on a table at a time with its result used;
-// concurrent calls are safe but pointless.
-func (t *Table) LoadBatch(rows []LoadRow) error { return t.LoadBatchWorkers(rows, 0) }
-
-// LoadBatchWorkers is LoadBatch with up to workers goroutines (0:
-// GOMAXPROCS): workers-1 appenders beside the btree filler (one: the
-// appends first, then the btree, on this goroutine), and workers filling
-// the point index.
-func (t *Table) LoadBatchWorkers(rows []LoadRow, workers int) error {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
+// (Invariant 1): readers reach a slot only through the btree, which they
+// search under the table lock. The point index is left to FinishLoad (a
+// key missing there is looked up in the btree, so it is never wrong, only
+// slower): filled in the order of the keys' home positions, once, it is
+// a fraction of the cost of filling it batch by batch.
+//
+// A key the table already has (or twice in rows) fails the call with
+// ErrLoadedTwice: the rows before it in key order stay loaded, its record
+// and the following ones are marked invalid (garbage). A failed append
+// loads none of the batch.
+func (t *Table) LoadRows(rows []LoadRow) error {
 	for i := range rows {
 		if !IsCommitted(rows[i].BeginTS) {
 			return fmt.Errorf("storage: load of table %d: beginTS %#x is not a commit timestamp", t.id, rows[i].BeginTS)
-		}
-		if i > 0 && bytes.Compare(rows[i-1].Key, rows[i].Key) >= 0 {
-			return fmt.Errorf("storage: load of table %d: keys %x and %x are not in ascending order", t.id, rows[i-1].Key, rows[i].Key)
 		}
 	}
 	if len(rows) == 0 {
 		return nil
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.reserveLocked(len(rows))
-	slots := make([]SlotID, len(rows))
-	for i := range slots {
-		slots[i] = t.allocSlotLocked()
+	slices.SortFunc(rows, func(a, b LoadRow) int { return bytes.Compare(a.Key, b.Key) })
+	hs := make([]hashSlot, len(rows))
+	for i := range rows {
+		hs[i].h = maphash.Bytes(t.point.seed, rows[i].Key)
 	}
-
 	l := t.store.log
 	addrs := make([]Addr, len(rows))
-	var (
-		wg   sync.WaitGroup
-		next atomic.Int64
-		// limit: rows from limit on need no record (the btree met a
-		// duplicate there, or an append failed: 0).
-		limit atomic.Int64
-		errMu sync.Mutex
-		first error
-	)
-	limit.Store(int64(len(rows)))
-	appendAll := func() {
-		for {
-			lo := int(next.Add(loadChunk)) - loadChunk
-			if lo >= int(limit.Load()) {
-				return
-			}
-			for i := lo; i < min(lo+loadChunk, len(rows)); i++ {
-				r := &rows[i]
-				a, err := l.Append(&RecordSpec{Table: t.id, BeginTS: r.BeginTS, Key: r.Key, Value: r.Value})
-				if err != nil {
-					errMu.Lock()
-					if first == nil {
-						first = err
-					}
-					errMu.Unlock()
-					limit.Store(0)
-					return
-				}
-				addrs[i] = a
-				t.slot(slots[i]).Store(uint64(a))
-			}
+	for i := range rows {
+		r := &rows[i]
+		a, err := l.Append(&RecordSpec{Table: t.id, BeginTS: r.BeginTS, Key: r.Key, Value: r.Value})
+		if err != nil {
+			t.invalidate(addrs[:i])
+			return err
 		}
+		addrs[i] = a
 	}
-	if workers == 1 {
-		appendAll()
-	} else {
-		for w := 0; w < min(workers-1, (len(rows)+loadChunk-1)/loadChunk); w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				appendAll()
-			}()
-		}
-	}
-	inserted := 0 // rows[:inserted] are in the btree
+	keys := batchKeys(rows)
+	loaded := len(rows)
 	var dupErr error
-	if first == nil {
-		keys := batchKeys(rows)
-		for i := range rows {
-			key := rows[i].Key
-			if old, dup := t.mu.pk.ReplaceOrInsert(newPKEntry(keys.next(len(key)), slots[i])); dup {
-				t.mu.pk.ReplaceOrInsert(old)
-				dupErr = fmt.Errorf("storage: load of table %d: key %x is loaded twice", t.id, key)
-				limit.Store(int64(i))
-				break
-			}
-			inserted++
+	t.mu.Lock()
+	for i := range rows {
+		key := rows[i].Key
+		s := t.allocSlotLocked()
+		t.slot(s).Store(uint64(addrs[i]))
+		if old, dup := t.mu.pk.ReplaceOrInsert(newPKEntry(keys.next(len(key)), s)); dup {
+			t.mu.pk.ReplaceOrInsert(old)
+			// Never published: no reader holds it.
+			t.slot(s).Store(0)
+			t.mu.freeSlots = append(t.mu.freeSlots, s)
+			dupErr = fmt.Errorf("%w: table %d key %x", ErrLoadedTwice, t.id, key)
+			loaded = i
+			break
 		}
+		hs[i].s = s
 	}
-	wg.Wait()
-	loaded := inserted
-	if first != nil { // an append failed: take the batch's keys out again
-		for _, r := range rows[:inserted] {
-			t.mu.pk.Delete(newPKEntry(string(r.Key), 0))
-		}
-		loaded = 0
+	if loaded > 0 {
+		t.mu.loaded = append(t.mu.loaded, hs[:loaded])
 	}
-	// Slots never published (no reader holds them) go back to the pool.
-	for _, s := range slots[loaded:] {
-		t.slot(s).Store(0)
-		t.mu.freeSlots = append(t.mu.freeSlots, s)
-	}
-	t.point.insertBatch(t.point.tab.Load(), rows[:loaded], slots[:loaded], workers)
-	t.point.used += loaded
+	t.mu.Unlock()
 	t.liveKeys.Add(int64(loaded))
 	t.invalidate(addrs[loaded:])
-	if first != nil {
-		return first
-	}
 	return dupErr
+}
+
+// FinishLoad puts the keys loaded by LoadRows since the last FinishLoad
+// into the point index, using up to workers goroutines (0: GOMAXPROCS).
+// Call it once the table's loads are done.
+func (t *Table) FinishLoad(workers int) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	pending := t.mu.loaded
+	t.mu.loaded = nil
+	n := 0
+	for _, c := range pending {
+		n += len(c)
+	}
+	if n == 0 {
+		return
+	}
+	p := &t.point
+	tab := p.tab.Load()
+	if (p.used+p.deleted+n)*4 > len(tab.e)*3 {
+		if t.mu.pk.Len() != n {
+			// Keys from elsewhere too: take them all from the btree.
+			p.reserveLocked(t, t.mu.pk.Len())
+			return
+		}
+		tab = newPointTable(n)
+		p.used, p.deleted = 0, 0
+		defer p.tab.Store(tab) // unpublished until filled: no CAS contention with readers
+	}
+	p.insertHashed(tab, pending, n, workers)
+	p.used += n
 }
 
 // keyBlock hands out the btree's key strings of one batch from a single
@@ -222,58 +204,42 @@ func (k *keyBlock) next(n int) string {
 	return s
 }
 
-// Reserve sizes the table's point index for n more keys (at most half
-// full), so that loading them in several LoadBatch calls rebuilds it once
-// at most, here, rather than on the way.
-func (t *Table) Reserve(n int) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.reserveLocked(n)
-}
-
-// reserveLocked is Reserve with the table's write lock held.
-func (t *Table) reserveLocked(n int) {
-	if (t.point.used+t.point.deleted+n)*4 > len(t.point.tab.Load().e)*3 {
-		t.point.reserveLocked(t, t.mu.pk.Len()+n)
-	}
-}
-
-// insertBatch inserts rows[i].Key -> slots[i] into tab, which has room
-// for them all; the caller holds the table's write lock. A large batch
-// is inserted in the order of the keys' home positions, by up to
-// workers goroutines each filling its own range of the table (with
+// insertHashed inserts the n entries of chunks into tab, which has room
+// for them all; the caller holds the table's write lock. Many entries are
+// inserted in the order of their home positions, by up to workers
+// goroutines each filling its own range of the table (with
 // compare-and-swap, as a probe may run into the next range): in key
 // order, every insert would be a cache (and TLB) miss.
-func (p *pointIndex) insertBatch(tab *pointTable, rows []LoadRow, slots []SlotID, workers int) {
+func (p *pointIndex) insertHashed(tab *pointTable, chunks [][]hashSlot, n, workers int) {
 	const regionBits = 15 // 32K entries (256 KiB) per bucket
 	bits := 0
 	for uint64(1)<<bits < uint64(len(tab.e)) {
 		bits++
 	}
-	workers = min(workers, len(rows)/loadChunk)
+	workers = min(workers, len(chunks), n/loadChunk)
 	if bits <= regionBits || workers < 2 {
-		for i := range rows {
-			p.insert(tab, maphash.Bytes(p.seed, rows[i].Key), slots[i])
+		for _, c := range chunks {
+			for _, e := range c {
+				p.insert(tab, e.h, e.s)
+			}
 		}
 		return
 	}
 	shift, nb := regionBits, 1<<(bits-regionBits)
-	type entry struct {
-		h uint64
-		s SlotID
-	}
-	// Count per worker and bucket, then place each row's entry in bucket
-	// order (hashing again: cheaper than keeping the hashes).
+	// Count per worker (a run of chunks each) and bucket, then place each
+	// entry in bucket order.
 	counts := make([][]int, workers)
-	bound := func(w int) int { return len(rows) * w / workers }
+	bound := func(w int) int { return len(chunks) * w / workers }
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		counts[w] = make([]int, nb)
 		wg.Add(1)
 		go func(c []int, lo, hi int) {
 			defer wg.Done()
-			for i := lo; i < hi; i++ {
-				c[(maphash.Bytes(p.seed, rows[i].Key)&tab.mask)>>shift]++
+			for _, ch := range chunks[lo:hi] {
+				for _, e := range ch {
+					c[(e.h&tab.mask)>>shift]++
+				}
 			}
 		}(counts[w], bound(w), bound(w+1))
 	}
@@ -289,16 +255,17 @@ func (p *pointIndex) insertBatch(tab *pointTable, rows []LoadRow, slots []SlotID
 		}
 	}
 	starts[nb] = off
-	out := make([]entry, len(rows))
+	out := make([]hashSlot, n)
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(next []int, lo, hi int) {
 			defer wg.Done()
-			for i := lo; i < hi; i++ {
-				h := maphash.Bytes(p.seed, rows[i].Key)
-				b := (h & tab.mask) >> shift
-				out[next[b]] = entry{h, slots[i]}
-				next[b]++
+			for _, ch := range chunks[lo:hi] {
+				for _, e := range ch {
+					b := (e.h & tab.mask) >> shift
+					out[next[b]] = e
+					next[b]++
+				}
 			}
 		}(counts[w], bound(w), bound(w+1))
 	}
@@ -329,7 +296,7 @@ func (p *pointIndex) insertShared(tab *pointTable, h uint64, s SlotID) {
 	}
 }
 
-// loadChunk is how many rows a LoadBatch appender takes at a time.
+// loadChunk is the fewest entries per FinishLoad goroutine.
 const loadChunk = 4096
 
 // invalidate marks the (not published) records at addrs invalid and counts
@@ -355,22 +322,28 @@ func (t *Table) invalidate(addrs []Addr) {
 }
 
 // reserveLocked publishes a point table sized for n keys at most half
-// full, holding every key of the btree (rebuildLocked, sized ahead), so
-// that a bulk load of n keys does not rebuild it on the way. The caller
-// holds the table's write lock.
+// full, holding every key of the btree (rebuildLocked, sized ahead). The
+// caller holds the table's write lock.
 func (p *pointIndex) reserveLocked(t *Table, n int) {
-	size := uint64(16)
-	for size < uint64(n)*2 {
-		size *= 2
-	}
-	tab := &pointTable{e: make([]atomic.Uint64, size), mask: size - 1}
-	prefault(tab.e)
+	tab := newPointTable(n)
 	t.mu.pk.Ascend(func(e pkEntry) bool {
 		p.insert(tab, maphash.String(p.seed, e.key), e.slot)
 		return true
 	})
 	p.used, p.deleted = t.mu.pk.Len(), 0
 	p.tab.Store(tab)
+}
+
+// newPointTable returns an empty point table sized for n keys at most
+// half full, prefaulted.
+func newPointTable(n int) *pointTable {
+	size := uint64(16)
+	for size < uint64(n)*2 {
+		size *= 2
+	}
+	tab := &pointTable{e: make([]atomic.Uint64, size), mask: size - 1}
+	prefault(tab.e)
+	return tab
 }
 
 // prefault writes a zero into every 4 KiB of a new, unpublished table of

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"sync"
 	"testing"
 )
 
@@ -53,7 +55,7 @@ func TestTableLoad(t *testing.T) {
 	}
 }
 
-func TestTableLoadBatch(t *testing.T) {
+func TestTableLoadRows(t *testing.T) {
 	s, tbl := tblStore(t, Schema{})
 	const ts = 5 << 40
 	if err := tbl.Load([]byte("k05000"), []byte("old"), ts); err != nil {
@@ -67,22 +69,20 @@ func TestTableLoadBatch(t *testing.T) {
 		k := []byte(fmt.Sprintf("k%05d", i))
 		rows = append(rows, LoadRow{Key: k, Value: append([]byte("v"), k...), BeginTS: ts + uint64(i)})
 	}
-	bad := append([]LoadRow(nil), rows...)
-	bad[1], bad[2] = bad[2], bad[1]
-	if err := tbl.LoadBatch(bad); err == nil {
-		t.Fatal("LoadBatch of unsorted rows succeeded")
-	}
-	bad = append([]LoadRow(nil), rows[:3]...)
+	bad := append([]LoadRow(nil), rows[:3]...)
 	bad[1].BeginTS = MarkerBit | 7
-	if err := tbl.LoadBatch(bad); err == nil {
-		t.Fatal("LoadBatch with a marker succeeded")
+	if err := tbl.LoadRows(bad); err == nil {
+		t.Fatal("LoadRows with a marker succeeded")
 	}
 	if tbl.Len() != 1 {
-		t.Fatalf("rejected batches changed the table: %d keys", tbl.Len())
+		t.Fatalf("a rejected batch changed the table: %d keys", tbl.Len())
 	}
-	if err := tbl.LoadBatch(rows); err != nil {
+	// Any order: the batch is sorted.
+	rand.New(rand.NewPCG(1, 2)).Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
+	if err := tbl.LoadRows(rows); err != nil {
 		t.Fatal(err)
 	}
+	tbl.FinishLoad(0)
 	g := s.NewGuard()
 	defer g.Close()
 	g.Enter()
@@ -106,9 +106,10 @@ func TestTableLoadBatch(t *testing.T) {
 	}
 	g.Exit()
 	// A key the table already has fails the batch there and leaves its
-	// version as it was.
-	if err := tbl.LoadBatch([]LoadRow{{Key: []byte("k00001"), Value: []byte("x"), BeginTS: ts}, {Key: []byte("zz"), BeginTS: ts}}); err == nil {
-		t.Fatal("LoadBatch of a loaded key succeeded")
+	// version as it was; the rows before it in key order are loaded.
+	err := tbl.LoadRows([]LoadRow{{Key: []byte("zz"), BeginTS: ts}, {Key: []byte("k00001"), Value: []byte("x"), BeginTS: ts}, {Key: []byte("a"), BeginTS: ts}})
+	if !errors.Is(err, ErrLoadedTwice) {
+		t.Fatalf("LoadRows of a loaded key: %v, want ErrLoadedTwice", err)
 	}
 	g.Enter()
 	defer g.Exit()
@@ -118,104 +119,146 @@ func TestTableLoadBatch(t *testing.T) {
 	if _, ok := tbl.Lookup([]byte("zz")); ok {
 		t.Fatal("a row after the failed one was loaded")
 	}
-	if tbl.Len() != 20000 {
-		t.Fatalf("%d keys after a failed batch, want 20000", tbl.Len())
+	if _, ok := tbl.Lookup([]byte("a")); !ok {
+		t.Fatal("the row before the failed one was not loaded")
+	}
+	if tbl.Len() != 20001 {
+		t.Fatalf("%d keys after a failed batch, want 20001", tbl.Len())
+	}
+	if err := s.CheckConsistency(g); err != nil {
+		t.Fatal(err)
 	}
 }
 
-// TestLoadBatchPointIndex: a large batch fills the point index (in the
-// order of the keys' home positions, from several goroutines) with every
-// key it put in the btree, and only those, also when it stops at a key
-// the table already has.
-func TestLoadBatchPointIndex(t *testing.T) {
-	for _, dupAt := range []int{-1, 60000} {
+// TestLoadRowsConcurrent: goroutines loading batches of one table at
+// once (as recovery's segment readers do), with a duplicate across two
+// of them or not, leave every key loaded exactly once, and FinishLoad
+// puts every key in the btree into the point index, and only those.
+func TestLoadRowsConcurrent(t *testing.T) {
+	for _, dup := range []bool{false, true} {
 		s, tbl := tblStore(t, Schema{})
 		const ts = 5 << 40
-		const n = 100000
-		if dupAt >= 0 {
-			if err := tbl.Load([]byte(fmt.Sprintf("k%07d", dupAt)), []byte("old"), ts); err != nil {
-				t.Fatal(err)
+		const loaders, perLoader, batch = 4, 30000, 1000
+		var wg sync.WaitGroup
+		errs := make([]error, loaders)
+		for w := 0; w < loaders; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for lo := 0; lo < perLoader; lo += batch {
+					rows := make([]LoadRow, batch)
+					for i := range rows {
+						n := w*perLoader + lo + i // each loader its own key range
+						if dup && w == 3 && lo == 0 && i == 7 {
+							n = 12345 // loader 0's
+						}
+						k := []byte(fmt.Sprintf("k%07d", n))
+						rows[i] = LoadRow{Key: k, Value: k, BeginTS: ts}
+					}
+					if err := tbl.LoadRows(rows); err != nil {
+						errs[w] = err
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		tbl.FinishLoad(3)
+		failed := 0
+		for _, err := range errs {
+			if err != nil {
+				if !errors.Is(err, ErrLoadedTwice) {
+					t.Fatalf("dup %v: %v", dup, err)
+				}
+				failed++
 			}
 		}
-		rows := make([]LoadRow, n)
-		for i := range rows {
-			k := []byte(fmt.Sprintf("k%07d", i))
-			rows[i] = LoadRow{Key: k, Value: k, BeginTS: ts}
-		}
-		err := tbl.LoadBatch(rows)
-		if (err != nil) != (dupAt >= 0) {
-			t.Fatalf("dup at %d: %v", dupAt, err)
-		}
-		loaded := n
-		if dupAt >= 0 {
-			loaded = dupAt + 1 // the rows before it, and the old key
+		if failed != btoi(dup) {
+			t.Fatalf("dup %v: %d loaders failed", dup, failed)
 		}
 		g := s.NewGuard()
 		g.Enter()
 		tbl.mu.Lock()
-		used := tbl.point.used
+		used, pending := tbl.point.used, len(tbl.mu.loaded)
 		tbl.mu.Unlock()
-		if used != loaded || tbl.Len() != loaded {
-			t.Fatalf("dup at %d: point index holds %d keys, table %d, want %d", dupAt, used, tbl.Len(), loaded)
+		if used != tbl.Len() || pending != 0 {
+			t.Fatalf("dup %v: point index holds %d keys (%d chunks pending), btree %d", dup, used, pending, tbl.Len())
 		}
-		for i := 0; i < n; i++ {
-			k := []byte(fmt.Sprintf("k%07d", i))
+		// With the duplicate, whichever of loaders 0 and 3 came second
+		// stopped there: fewer keys, how many depends on the timing.
+		if all := loaders * perLoader; tbl.Len() != all && (!dup || tbl.Len() >= all) {
+			t.Fatalf("dup %v: %d keys, want %d", dup, tbl.Len(), all)
+		}
+		for n := 0; n < loaders*perLoader; n++ {
+			k := []byte(fmt.Sprintf("k%07d", n))
+			_, inTree := tbl.Lookup(k)
 			_, inPoint := tbl.point.lookup(tbl, k)
-			if inPoint != (i < loaded) {
-				t.Fatalf("dup at %d: key %s in the point index: %v", dupAt, k, inPoint)
+			if inPoint != inTree || (!dup && !inTree) || (n == 12345 && !inTree) {
+				t.Fatalf("dup %v: key %s: in the btree %v, in the point index %v", dup, k, inTree, inPoint)
 			}
+		}
+		if err := s.CheckConsistency(g); err != nil {
+			t.Fatalf("dup %v: %v", dup, err)
 		}
 		g.Exit()
 		g.Close()
 	}
 }
 
-// TestLoadBatchAppendFails: a record the log refuses (too large) in the
-// middle of a batch loads none of the batch, whatever the number of
-// workers (the btree filler runs beside the appenders), and leaves the
-// table's own keys and slots consistent.
-func TestLoadBatchAppendFails(t *testing.T) {
-	for _, workers := range []int{1, 2, 3} {
-		s, tbl := tblStore(t, Schema{})
-		const ts = 5 << 40
-		if err := tbl.Load([]byte("a-before"), []byte("old"), ts); err != nil {
-			t.Fatal(err)
-		}
-		const n = 50000
-		rows := make([]LoadRow, n)
-		for i := range rows {
-			k := []byte(fmt.Sprintf("k%07d", i))
-			rows[i] = LoadRow{Key: k, Value: k, BeginTS: ts}
-		}
-		rows[n*3/4].Value = make([]byte, s.Log().MaxRecordSize())
-		if err := tbl.LoadBatchWorkers(rows, workers); !errors.Is(err, ErrRecordTooLarge) {
-			t.Fatalf("workers %d: %v, want ErrRecordTooLarge", workers, err)
-		}
-		if tbl.Len() != 1 {
-			t.Fatalf("workers %d: %d keys after a failed batch, want 1", workers, tbl.Len())
-		}
-		g := s.NewGuard()
-		g.Enter()
-		if _, ok := tbl.point.lookup(tbl, rows[0].Key); ok {
-			t.Fatalf("workers %d: a key of the failed batch is in the point index", workers)
-		}
-		if err := s.CheckConsistency(g); err != nil {
-			t.Fatalf("workers %d: %v", workers, err)
-		}
-		g.Exit()
-		// The slots went back: the table loads the batch once it is valid.
-		rows[n*3/4].Value = rows[n*3/4].Key
-		if err := tbl.LoadBatchWorkers(rows, workers); err != nil {
-			t.Fatalf("workers %d: %v", workers, err)
-		}
-		g.Enter()
-		if tbl.Len() != n+1 {
-			t.Fatalf("workers %d: %d keys, want %d", workers, tbl.Len(), n+1)
-		}
-		if err := s.CheckConsistency(g); err != nil {
-			t.Fatalf("workers %d: %v", workers, err)
-		}
-		g.Exit()
-		g.Close()
+func btoi(b bool) int {
+	if b {
+		return 1
 	}
+	return 0
+}
+
+// TestLoadRowsAppendFails: a record the log refuses (too large) in the
+// middle of a batch loads none of the batch and leaves the table's own
+// keys and slots consistent.
+func TestLoadRowsAppendFails(t *testing.T) {
+	s, tbl := tblStore(t, Schema{})
+	const ts = 5 << 40
+	if err := tbl.Load([]byte("a-before"), []byte("old"), ts); err != nil {
+		t.Fatal(err)
+	}
+	const n = 50000
+	rows := make([]LoadRow, n)
+	for i := range rows {
+		k := []byte(fmt.Sprintf("k%07d", i))
+		rows[i] = LoadRow{Key: k, Value: k, BeginTS: ts}
+	}
+	rows[n*3/4].Value = make([]byte, s.Log().MaxRecordSize())
+	if err := tbl.LoadRows(rows); !errors.Is(err, ErrRecordTooLarge) {
+		t.Fatalf("%v, want ErrRecordTooLarge", err)
+	}
+	tbl.FinishLoad(0)
+	if tbl.Len() != 1 {
+		t.Fatalf("%d keys after a failed batch, want 1", tbl.Len())
+	}
+	g := s.NewGuard()
+	defer g.Close()
+	g.Enter()
+	if _, ok := tbl.point.lookup(tbl, rows[0].Key); ok {
+		t.Fatal("a key of the failed batch is in the point index")
+	}
+	if err := s.CheckConsistency(g); err != nil {
+		t.Fatal(err)
+	}
+	g.Exit()
+	rows[n*3/4].Value = rows[n*3/4].Key
+	if err := tbl.LoadRows(rows); err != nil {
+		t.Fatal(err)
+	}
+	tbl.FinishLoad(0)
+	g.Enter()
+	if tbl.Len() != n+1 {
+		t.Fatalf("%d keys, want %d", tbl.Len(), n+1)
+	}
+	if _, ok := tbl.point.lookup(tbl, rows[0].Key); !ok {
+		t.Fatal("a loaded key is not in the point index")
+	}
+	if err := s.CheckConsistency(g); err != nil {
+		t.Fatal(err)
+	}
+	g.Exit()
 }

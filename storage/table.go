@@ -48,6 +48,9 @@ type Table struct {
 		indexes   []*Index
 		nextSlot  uint32
 		freeSlots []SlotID
+		// loaded holds the point-index entries of the keys LoadRows
+		// loaded, for FinishLoad.
+		loaded [][]hashSlot
 	}
 	liveKeys atomic.Int64
 	point    pointIndex
@@ -464,3 +467,7 @@ func (ix *Index) Len() int {
 	defer ix.table.mu.RUnlock()
 	return ix.tree.Len()
 }
+
+// SetName names the table; recovery names the tables it loaded once it
+// has read the catalog. Call it before the table is shared.
+func (t *Table) SetName(name string) { t.name = name }

@@ -27,8 +27,9 @@ import (
 // transactions of 10,000 rows and checkpointed once (a full checkpoint)
 // into a temporary directory, then recovered b.N times with 1, 2, 4, ...
 // and GOMAXPROCS workers (recovery.Options.Workers). It reports the
-// phases (read = cpr.LoadStream and the per-table sort, load =
-// Table.LoadBatch, index), rows/s and MB/s of
+// phases (read = cpr.LoadStream reading, verifying and loading the rows
+// into the tables' log and btree; load = naming the tables and filling
+// their point indexes; index = secondary indexes), rows/s and MB/s of
 // checkpoint bytes, and, once per N, the disk's sequential read
 // bandwidth over the same segment files (dd after dropping the page
 // cache, if permitted).

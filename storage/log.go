@@ -51,6 +51,7 @@ type Log struct {
 		held int64
 	}
 	pagesAllocated atomic.Int64 // the peak of mu.held
+	prefetching    atomic.Bool  // a prefetch goroutine is running
 	// onFiller is told how many bytes each page filler wastes; set before
 	// the log is shared.
 	onFiller func(n uint64)
@@ -184,12 +185,53 @@ func (l *Log) preparePageLocked(next uint64) {
 }
 
 func (l *Log) takePageLocked() *page {
+	if l.tail.Load()>>l.pageBits-l.mu.heldFrom >= prefetchAfter && len(l.mu.pool) <= prefetchPages && l.prefetching.CompareAndSwap(false, true) {
+		go l.prefetch()
+	}
 	if n := len(l.mu.pool); n > 0 {
 		p := l.mu.pool[n-1]
 		l.mu.pool = l.mu.pool[:n-1]
 		return p
 	}
 	return l.newPage()
+}
+
+// A log of prefetchAfter pages or more that takes a page while its pool
+// holds prefetchPages or fewer has pages allocated ahead into the pool.
+const (
+	prefetchAfter = 64
+	prefetchPages = 2
+)
+
+// prefetch allocates pages into the pool, with every 4 KiB written once,
+// until it holds more than prefetchPages. A fresh page's memory is mapped
+// by the kernel on first write, a fault per 4 KiB (a few microseconds
+// each in a virtual machine, a few milliseconds a page): taken under the
+// append lock, as newPage's pages are, those faults stop every appender,
+// where here they overlap with the appends. A growing log (a bulk load,
+// recovery) runs one of these at a time; an idle one none.
+func (l *Log) prefetch() {
+	defer l.prefetching.Store(false)
+	for {
+		l.mu.Lock()
+		full := len(l.mu.pool) > prefetchPages
+		l.mu.Unlock()
+		if full {
+			return
+		}
+		w := make([]uint64, l.pageSize/8)
+		for i := 0; i < len(w); i += 4096 / 8 {
+			w[i] = 0
+		}
+		p := &page{words: w, bytes: unsafe.Slice((*byte)(unsafe.Pointer(&w[0])), l.pageSize)}
+		l.mu.Lock()
+		l.mu.held++
+		if l.mu.held > l.pagesAllocated.Load() {
+			l.pagesAllocated.Store(l.mu.held)
+		}
+		l.mu.pool = append(l.mu.pool, p)
+		l.mu.Unlock()
+	}
 }
 
 // growLocked publishes a larger ring holding the live pages [from, to).

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // logRec is what a log test appended: enough to check a record read back.
@@ -692,5 +693,41 @@ func TestLogConcurrentReadersAndTruncation(t *testing.T) {
 	// allocated anew.
 	if got, appended := l.PagesAllocated(), int64(l.Tail()/ps)+1; got >= appended {
 		t.Fatalf("pages allocated: %d for %d pages appended: nothing recycled", got, appended)
+	}
+}
+
+// TestLogPrefetch: a log past prefetchAfter pages, appended to from two
+// goroutines, gets pages allocated ahead into its pool (a few, not one
+// per page taken), and every record reads back as written.
+func TestLogPrefetch(t *testing.T) {
+	l := NewLog(12, NewEpochs())
+	const perWriter = 3000 // 2 x 3000 56-byte records: about 82 4 KiB pages
+	recs := make([][]logRec, 2)
+	var wg sync.WaitGroup
+	for w := range recs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < perWriter; i++ {
+				n := uint64(w*perWriter + i)
+				recs[w] = append(recs[w], logAppend(t, l, logRec{table: 1, begin: n + 1, key: logPattern(n, 8), val: logPattern(n+1e6, 8)}))
+			}
+		}()
+	}
+	wg.Wait()
+	for l.prefetching.Load() {
+		time.Sleep(time.Millisecond)
+	}
+	live := int64(l.Tail()>>12) + 1
+	l.mu.Lock()
+	pooled := len(l.mu.pool)
+	l.mu.Unlock()
+	if live < prefetchAfter+2 || pooled == 0 || pooled > prefetchPages+1 || l.PagesAllocated() != live+int64(pooled) {
+		t.Fatalf("%d live pages, %d pooled, %d allocated; want 1..%d pooled beside the live ones", live, pooled, l.PagesAllocated(), prefetchPages+1)
+	}
+	for _, rs := range recs {
+		for _, want := range rs {
+			logCheck(t, l, want)
+		}
 	}
 }

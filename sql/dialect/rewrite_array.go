@@ -1,0 +1,257 @@
+package dialect
+
+// Array syntax. The MySQL grammar has no brackets, no ARRAY keyword and
+// reads && as AND, so every array form becomes a marker call:
+//
+//	ARRAY[a, b]             pdb_array(a, b)       ARRAY[[1,2],[3,4]] nests pdb_array
+//	ARRAY(SELECT ...)       pdb_array_sub((SELECT ...))
+//	x[i][j]                 pdb_subscript(x, i, j)
+//	x[i:j][k]               pdb_slice(x, i, j, 1, k)   an omitted bound is pdb_omitted()
+//	a @> b, a <@ b, a && b  pdb_contains(a, b), pdb_contains(b, a), pdb_overlap(a, b)
+//	x op ANY (arr)          pdb_any(x, 'op', arr); ALL gives pdb_all; SOME is ANY
+//
+// op ANY (SELECT ...) stays as it is: the MySQL grammar has it.
+const (
+	FuncArray     = "pdb_array"
+	FuncArraySub  = "pdb_array_sub"
+	FuncSubscript = "pdb_subscript"
+	FuncSlice     = "pdb_slice"
+	FuncOmitted   = "pdb_omitted"
+	FuncContains  = "pdb_contains"
+	FuncOverlap   = "pdb_overlap"
+	FuncAny       = "pdb_any"
+	FuncAll       = "pdb_all"
+)
+
+// rewriteArrayOps turns @>, <@ and && into calls, as rewriteRegex does
+// for ~ (they share its precedence level).
+func rewriteArrayOps(toks []Token) ([]Token, error) {
+	out := make([]Token, 0, len(toks))
+	cl := closers{}
+	for i := 0; i < len(toks); i++ {
+		out = cl.flush(out, i)
+		t := toks[i]
+		if t.Kind != Op || (t.Text != "@>" && t.Text != "<@" && t.Text != "&&") {
+			out = append(out, t)
+			continue
+		}
+		start := operandStart(out, len(out), lvlOther)
+		end := operandEnd(toks, i+1, lvlOther)
+		if start < 0 || end < 0 {
+			return nil, syntaxErr(t.Pos, "syntax error at or near %q", t.Text)
+		}
+		p := t.Pos
+		left := append([]Token(nil), out[start:]...)
+		out = out[:start]
+		if t.Text == "<@" {
+			// a <@ b is b @> a: the right operand goes first, so it is
+			// rewritten on its own and moved.
+			right, err := rewriteArrayOps(toks[i+1 : end])
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, synth(Ident, FuncContains, p), synth(Punct, "(", p))
+			out = append(out, right...)
+			out = append(out, synth(Punct, ",", p))
+			out = append(out, left...)
+			out = append(out, synth(Punct, ")", p))
+			i = end - 1
+			continue
+		}
+		fn := FuncContains
+		if t.Text == "&&" {
+			fn = FuncOverlap
+		}
+		out = append(out, synth(Ident, fn, p), synth(Punct, "(", p))
+		out = append(out, left...)
+		out = append(out, synth(Punct, ",", p))
+		cl[end] = append(cl[end], synth(Punct, ")", p))
+	}
+	out = cl.flush(out, len(toks))
+	return out, nil
+}
+
+var anyOps = map[string]bool{"=": true, "<>": true, "<": true, "<=": true, ">": true, ">=": true}
+
+// rewriteAnyAll turns x op ANY/SOME/ALL (expr) into pdb_any / pdb_all
+// when expr is not a subquery.
+func rewriteAnyAll(toks []Token) ([]Token, error) {
+	out := make([]Token, 0, len(toks))
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if !((t.is("any") || t.is("some") || t.is("all")) && i+1 < len(toks) && toks[i+1].isPunct("(") &&
+			len(out) > 0 && out[len(out)-1].Kind == Op && anyOps[out[len(out)-1].Text]) {
+			out = append(out, t)
+			continue
+		}
+		if i+2 < len(toks) && (toks[i+2].is("select") || toks[i+2].is("with") || toks[i+2].is("values") || toks[i+2].is("table")) {
+			out = append(out, t) // a subquery
+			continue
+		}
+		closeAt := matchForward(toks, i+1)
+		if closeAt < 0 {
+			return nil, syntaxErr(t.Pos, "syntax error at or near %q", t.Text)
+		}
+		op := out[len(out)-1]
+		start := operandStart(out, len(out)-1, lvlCompare+1)
+		if start < 0 {
+			return nil, syntaxErr(op.Pos, "syntax error at or near %q", op.Text)
+		}
+		left := append([]Token(nil), out[start:len(out)-1]...)
+		inner, err := rewriteAnyAll(toks[i+2 : closeAt])
+		if err != nil {
+			return nil, err
+		}
+		fn := FuncAny
+		if t.is("all") {
+			fn = FuncAll
+		}
+		p := op.Pos
+		out = out[:start]
+		out = append(out, synth(Ident, fn, p), synth(Punct, "(", p))
+		out = append(out, left...)
+		out = append(out, synth(Punct, ",", p), synth(String, op.Text, p), synth(Punct, ",", p))
+		out = append(out, inner...)
+		out = append(out, synth(Punct, ")", toks[closeAt].Pos))
+		i = closeAt
+	}
+	return out, nil
+}
+
+// rewriteArrays turns ARRAY[...], ARRAY(...) and subscripts into calls.
+func rewriteArrays(toks []Token) ([]Token, error) {
+	out := make([]Token, 0, len(toks))
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		switch {
+		case t.is("array") && i+1 < len(toks) && toks[i+1].isPunct("["):
+			closeAt := matchForward(toks, i+1)
+			if closeAt < 0 {
+				return nil, syntaxErr(toks[i+1].Pos, "syntax error at or near \"[\"")
+			}
+			lit, err := arrayLiteral(t.Pos, toks[i+2:closeAt], toks[closeAt].Pos)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, lit...)
+			i = closeAt
+		case t.is("array") && i+1 < len(toks) && toks[i+1].isPunct("("):
+			closeAt := matchForward(toks, i+1)
+			if closeAt < 0 {
+				return nil, syntaxErr(toks[i+1].Pos, "syntax error at or near \"(\"")
+			}
+			inner, err := rewriteArrays(toks[i+2 : closeAt])
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, synth(Ident, FuncArraySub, t.Pos), synth(Punct, "(", t.Pos), synth(Punct, "(", toks[i+1].Pos))
+			out = append(out, inner...)
+			out = append(out, synth(Punct, ")", toks[closeAt].Pos), synth(Punct, ")", toks[closeAt].Pos))
+			i = closeAt
+		case t.isPunct("[") && len(out) > 0 && endsOperand(out[len(out)-1]):
+			start := unitStart(out, len(out))
+			if start < 0 {
+				return nil, syntaxErr(t.Pos, "syntax error at or near \"[\"")
+			}
+			base := append([]Token(nil), out[start:]...)
+			var groups [][][]Token // per [..]: its ':'-separated parts
+			slice := false
+			j := i
+			for j < len(toks) && toks[j].isPunct("[") {
+				closeAt := matchForward(toks, j)
+				if closeAt < 0 {
+					return nil, syntaxErr(toks[j].Pos, "syntax error at or near \"[\"")
+				}
+				parts := splitTop(toks[j+1:closeAt], ":")
+				if len(parts) > 2 {
+					return nil, syntaxErr(toks[j].Pos, "syntax error at or near \":\"")
+				}
+				if len(parts) == 2 {
+					slice = true
+				} else if len(parts[0]) == 0 {
+					return nil, syntaxErr(toks[closeAt].Pos, "syntax error at or near \"]\"")
+				}
+				for k := range parts {
+					r, err := rewriteArrays(parts[k])
+					if err != nil {
+						return nil, err
+					}
+					parts[k] = r
+				}
+				groups = append(groups, parts)
+				j = closeAt + 1
+			}
+			fn := FuncSubscript
+			if slice {
+				fn = FuncSlice
+			}
+			out = out[:start]
+			out = append(out, synth(Ident, fn, t.Pos), synth(Punct, "(", t.Pos))
+			out = append(out, base...)
+			for _, parts := range groups {
+				if slice && len(parts) == 1 {
+					parts = [][]Token{{synth(Number, "1", t.Pos)}, parts[0]}
+				}
+				for _, part := range parts {
+					out = append(out, synth(Punct, ",", t.Pos))
+					if len(part) == 0 {
+						out = append(out, synth(Ident, FuncOmitted, t.Pos), synth(Punct, "(", t.Pos), synth(Punct, ")", t.Pos))
+						continue
+					}
+					out = append(out, part...)
+				}
+			}
+			out = append(out, synth(Punct, ")", toks[j-1].Pos))
+			i = j - 1
+		default:
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// arrayLiteral writes the inside of ARRAY[...] (elems) as pdb_array(...);
+// an element that is itself a bracket group ([1,2] in ARRAY[[1,2],[3,4]])
+// becomes a nested pdb_array.
+func arrayLiteral(pos int, elems []Token, closePos int) ([]Token, error) {
+	out := []Token{synth(Ident, FuncArray, pos), synth(Punct, "(", pos)}
+	if len(elems) > 0 {
+		for k, part := range splitTop(elems, ",") {
+			if k > 0 {
+				out = append(out, synth(Punct, ",", pos))
+			}
+			if len(part) > 0 && part[0].isPunct("[") && matchForward(part, 0) == len(part)-1 {
+				lit, err := arrayLiteral(part[0].Pos, part[1:len(part)-1], part[len(part)-1].Pos)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, lit...)
+				continue
+			}
+			r, err := rewriteArrays(part)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, r...)
+		}
+	}
+	return append(out, synth(Punct, ")", closePos)), nil
+}
+
+// splitTop splits toks at the punctuation sep outside brackets and CASE.
+func splitTop(toks []Token, sep string) [][]Token {
+	var parts [][]Token
+	depth, from := 0, 0
+	for i, t := range toks {
+		switch {
+		case t.isPunct("(") || t.isPunct("[") || t.is("case"):
+			depth++
+		case t.isPunct(")") || t.isPunct("]") || t.is("end"):
+			depth--
+		case depth == 0 && t.isPunct(sep):
+			parts = append(parts, toks[from:i])
+			from = i + 1
+		}
+	}
+	return append(parts, toks[from:])
+}

@@ -135,6 +135,7 @@ func rewriteExprs(s *Stmt, toks []Token) error {
 	if toks, err = rewriteArrays(toks); err != nil {
 		return err
 	}
+	toks = rewriteArrayNames(toks)
 	if toks, err = rewriteDistinctFrom(toks); err != nil {
 		return err
 	}

@@ -11,6 +11,9 @@ package dialect
 //	x op ANY (arr)          pdb_any(x, 'op', arr); ALL gives pdb_all; SOME is ANY
 //
 // op ANY (SELECT ...) stays as it is: the MySQL grammar has it.
+// array_agg(..) is written group_concat(..), the one MySQL aggregate whose
+// grammar takes DISTINCT and ORDER BY; the planner reads it back as
+// array_agg (its separator argument is the grammar's, not the user's).
 const (
 	FuncArray     = "pdb_array"
 	FuncArraySub  = "pdb_array_sub"
@@ -21,6 +24,8 @@ const (
 	FuncOverlap   = "pdb_overlap"
 	FuncAny       = "pdb_any"
 	FuncAll       = "pdb_all"
+	// FuncCardinality is cardinality(..), a keyword of the MySQL grammar.
+	FuncCardinality = "pdb_cardinality"
 )
 
 // rewriteArrayOps turns @>, <@ and && into calls, as rewriteRegex does
@@ -254,4 +259,20 @@ func splitTop(toks []Token, sep string) [][]Token {
 		}
 	}
 	return append(parts, toks[from:])
+}
+
+// rewriteArrayNames renames array_agg calls to group_concat and
+// cardinality calls to pdb_cardinality.
+func rewriteArrayNames(toks []Token) []Token {
+	for i, t := range toks {
+		if i+1 < len(toks) && toks[i+1].isPunct("(") {
+			switch {
+			case t.is("array_agg"):
+				toks[i] = synth(Ident, "group_concat", t.Pos)
+			case t.is("cardinality"):
+				toks[i] = synth(Ident, FuncCardinality, t.Pos)
+			}
+		}
+	}
+	return toks
 }

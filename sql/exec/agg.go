@@ -29,6 +29,7 @@ import (
 //	min, max              the argument's type
 //	bool_and, bool_or     boolean
 //	string_agg            text, or bytea over bytea
+//	array_agg             the argument's array type (itself over arrays)
 func AggResultType(f plan.AggFunc, arg storage.Type) (t storage.Type, ok bool) {
 	switch f {
 	case plan.AggCount:
@@ -60,6 +61,8 @@ func AggResultType(f plan.AggFunc, arg storage.Type) (t storage.Type, ok bool) {
 		case storage.TypeText, storage.TypeBytea:
 			return arg, true
 		}
+	case plan.AggArrayAgg:
+		return storage.ArrayOf(arg.Elem()), arg != storage.TypeNull
 	}
 	return storage.TypeNull, false
 }
@@ -123,6 +126,7 @@ type accumulator struct {
 	dsum  *apd.Decimal    // integer sum that overflowed isum; nil if none
 	sum   storage.Value   // non-integer sum; NULL before the first
 	parts []string        // string_agg
+	elems []storage.Value // array_agg
 	seps  []string
 }
 
@@ -139,7 +143,7 @@ func (a *accumulator) add(v, sep storage.Value, star bool) error {
 		a.count++
 		return nil
 	}
-	if v.IsNull() {
+	if v.IsNull() && a.agg.Func != plan.AggArrayAgg {
 		return nil // aggregates skip NULLs
 	}
 	if a.seen != nil {
@@ -177,6 +181,8 @@ func (a *accumulator) add(v, sep storage.Value, star bool) error {
 		a.seps = append(a.seps, s)
 	case plan.AggSum, plan.AggAvg:
 		return a.addSum(v)
+	case plan.AggArrayAgg:
+		a.elems = append(a.elems, v)
 	}
 	return nil
 }
@@ -279,6 +285,14 @@ func (a *accumulator) rawResult() (storage.Value, error) {
 		return storage.Text(sb.String()), nil
 	case plan.AggSum:
 		return a.total()
+	case plan.AggArrayAgg:
+		// a.agg.Type is the result array type; over arrays (anyarray)
+		// each input is a sub-array.
+		nested := false
+		for _, e := range a.elems {
+			nested = nested || e.Type().IsArray()
+		}
+		return sem.ArrayConstruct(a.agg.Type.Elem(), a.elems, nested)
 	case plan.AggAvg:
 		s, err := a.total()
 		if err != nil {
@@ -306,7 +320,8 @@ func conform(ctx *sem.Context, v storage.Value, t storage.Type) (storage.Value, 
 
 func aggName(f plan.AggFunc) string {
 	names := [...]string{plan.AggCount: "count", plan.AggSum: "sum", plan.AggAvg: "avg", plan.AggMin: "min",
-		plan.AggMax: "max", plan.AggBoolAnd: "bool_and", plan.AggBoolOr: "bool_or", plan.AggStringAgg: "string_agg"}
+		plan.AggMax: "max", plan.AggBoolAnd: "bool_and", plan.AggBoolOr: "bool_or", plan.AggStringAgg: "string_agg",
+		plan.AggArrayAgg: "array_agg"}
 	if int(f) < len(names) {
 		return names[f]
 	}

@@ -99,6 +99,8 @@ func Build(c *Context, n plan.Node) (Iterator, error) {
 		return buildValues(c, n)
 	case *plan.Series:
 		return buildSeries(c, n)
+	case *plan.Unnest:
+		return buildUnnest(c, n)
 	case *plan.Virtual:
 		if c.Virtual == nil {
 			return nil, errNotBuilt(n)

@@ -96,3 +96,31 @@ func (s *seriesIter) Next() (Row, error) {
 }
 
 func (s *seriesIter) Close() error { s.done = true; return nil }
+
+// unnestIter returns an array's elements, one row each.
+type unnestIter struct {
+	elems []storage.Value
+	row   Row
+}
+
+func buildUnnest(c *Context, n *plan.Unnest) (Iterator, error) {
+	v, err := compile(c, n.Array)(nil)
+	if err != nil {
+		return nil, err
+	}
+	it := &unnestIter{row: make(Row, 1)}
+	if !v.IsNull() {
+		it.elems = sem.ArrayElems(v)
+	}
+	return it, nil
+}
+
+func (u *unnestIter) Next() (Row, error) {
+	if len(u.elems) == 0 {
+		return nil, io.EOF
+	}
+	u.row[0], u.elems = u.elems[0], u.elems[1:]
+	return u.row, nil
+}
+
+func (u *unnestIter) Close() error { u.elems = nil; return nil }

@@ -53,6 +53,8 @@ func explainNode(n Node, depth int, out *[]string) {
 		}
 	case *Series:
 		*out = append(*out, head+"Function Scan on generate_series")
+	case *Unnest:
+		*out = append(*out, head+"Function Scan on unnest")
 	case *Virtual:
 		*out = append(*out, head+"Function Scan on "+n.Name)
 	case *RecursiveUnion:

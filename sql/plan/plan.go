@@ -70,6 +70,14 @@ type Series struct {
 	Col               Column
 }
 
+// Unnest is unnest(Array) in FROM: one row per element of the array, in
+// storage order (NULL or an empty array gives no rows). Array is evaluated
+// once.
+type Unnest struct {
+	Array Expr
+	Col   Column
+}
+
 // Virtual reads a system view whose rows live outside the catalog and
 // the log (persiandb_checkpoints): the executor asks its Context for them
 // each time the plan runs, so a cached plan never shows stale rows.
@@ -168,6 +176,7 @@ const (
 	AggBoolAnd
 	AggBoolOr
 	AggStringAgg
+	AggArrayAgg // array_agg: NULLs are kept; over arrays, one more dimension
 )
 
 // Aggregate is one aggregate call.
@@ -248,6 +257,7 @@ func (n *IndexScan) Columns() []Column {
 	return tableColumns(n.Table)
 }
 func (n *Series) Columns() []Column         { return []Column{n.Col} }
+func (n *Unnest) Columns() []Column         { return []Column{n.Col} }
 func (n *Virtual) Columns() []Column        { return n.Cols }
 func (n *RecursiveUnion) Columns() []Column { return n.Cols }
 func (n *WorkTable) Columns() []Column      { return n.Cols }
@@ -268,6 +278,7 @@ func (*Values) node()         {}
 func (*Scan) node()           {}
 func (*IndexScan) node()      {}
 func (*Series) node()         {}
+func (*Unnest) node()         {}
 func (*Virtual) node()        {}
 func (*RecursiveUnion) node() {}
 func (*WorkTable) node()      {}

@@ -91,6 +91,7 @@ func (p *Planner) groupItem(in *scope, e ast.ExprNode, fields []*ast.SelectField
 var aggByName = map[string]plan.AggFunc{
 	"count": plan.AggCount, "sum": plan.AggSum, "avg": plan.AggAvg, "min": plan.AggMin, "max": plan.AggMax,
 	"bool_and": plan.AggBoolAnd, "every": plan.AggBoolAnd, "bool_or": plan.AggBoolOr, "string_agg": plan.AggStringAgg,
+	"array_agg": plan.AggArrayAgg,
 }
 
 // aggregate binds one aggregate call.
@@ -101,6 +102,11 @@ func (p *Planner) aggregate(c exprCtx, n ast.Node) (plan.Aggregate, string, erro
 	switch n := n.(type) {
 	case *ast.AggregateFuncExpr:
 		name, args, distinct = strings.ToLower(n.F), n.Args, n.Distinct
+		if name == "group_concat" {
+			// array_agg, written so (dialect): drop the separator the
+			// grammar adds.
+			name, args = "array_agg", args[:len(args)-1]
+		}
 		if n.Order != nil {
 			return plan.Aggregate{}, "", notSupported("ORDER BY inside an aggregate is not supported")
 		}
@@ -146,6 +152,12 @@ func (p *Planner) aggCall(c exprCtx, name string, args []ast.ExprNode, distinct,
 			return agg, "", pgerr.New(pgerr.UndefinedFunction, "function %s(%s) does not exist", name, x.t.Name)
 		}
 		agg.Type = storage.TypeBool
+		return agg, name, nil
+	case plan.AggArrayAgg:
+		if x, err = p.settle(x); err != nil {
+			return agg, "", err
+		}
+		agg.Arg, agg.Type = x.e, storage.ArrayOf(x.t.T.Elem())
 		return agg, name, nil
 	case plan.AggStringAgg:
 		if agg.Arg, err = p.coerce(x, TypeOf(storage.TypeText), sem.CastImplicit); err != nil {

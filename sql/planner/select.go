@@ -293,6 +293,9 @@ func columnName(e ast.ExprNode) string {
 			if v, ok := e.Args[1].(*test_driver.ValueExpr); ok {
 				if tn, err := dialect.ParseTypeName(v.GetString()); err == nil {
 					if t, err := ResolveType(tn); err == nil {
+						if t.IsArray() {
+							return t.Elem().Typname() // int[] is int4
+						}
 						return t.Typname()
 					}
 				}
@@ -304,11 +307,21 @@ func columnName(e ast.ExprNode) string {
 			return "concat"
 		case dialect.FuncExtract:
 			return "extract"
-		case dialect.FuncRegexMatch, dialect.FuncRegexIMatch:
+		case dialect.FuncRegexMatch, dialect.FuncRegexIMatch, dialect.FuncAny, dialect.FuncAll,
+			dialect.FuncContains, dialect.FuncOverlap:
 			return "?column?"
+		case dialect.FuncArray, dialect.FuncArraySub:
+			return "array"
+		case dialect.FuncSubscript, dialect.FuncSlice:
+			return columnName(e.Args[0])
+		case dialect.FuncCardinality:
+			return "cardinality"
 		}
 		return e.FnName.L
 	case *ast.AggregateFuncExpr:
+		if strings.EqualFold(e.F, "group_concat") {
+			return "array_agg" // see dialect's rewriteArrayAgg
+		}
 		return strings.ToLower(e.F)
 	case *ast.WindowFuncExpr:
 		return strings.ToLower(e.Name)

@@ -101,6 +101,12 @@ func Build(c *Context, n plan.Node) (Iterator, error) {
 		return buildSeries(c, n)
 	case *plan.Unnest:
 		return buildUnnest(c, n)
+	case *plan.ProjectSet:
+		in, err := Build(c, n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &projectSetIter{in: in, srf: n.SRF}, nil
 	case *plan.Virtual:
 		if c.Virtual == nil {
 			return nil, errNotBuilt(n)

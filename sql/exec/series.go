@@ -124,3 +124,51 @@ func (u *unnestIter) Next() (Row, error) {
 }
 
 func (u *unnestIter) Close() error { u.elems = nil; return nil }
+
+// projectSetIter expands the array columns srf of its input's rows.
+type projectSetIter struct {
+	in     Iterator
+	srf    []int
+	cur    Row               // the input row being expanded
+	elems  [][]storage.Value // per srf column
+	k, n   int               // next element index, rows for cur
+	row    Row
+	closed bool
+}
+
+func (p *projectSetIter) Next() (Row, error) {
+	for p.k >= p.n {
+		r, err := p.in.Next()
+		if err != nil {
+			return nil, err
+		}
+		p.cur, p.k, p.n = r, 0, 0
+		p.elems = p.elems[:0]
+		for _, i := range p.srf {
+			var es []storage.Value
+			if !r[i].IsNull() {
+				es = sem.ArrayElems(r[i])
+			}
+			p.elems = append(p.elems, es)
+			p.n = max(p.n, len(es))
+		}
+	}
+	p.row = append(p.row[:0], p.cur...)
+	for j, i := range p.srf {
+		if p.k < len(p.elems[j]) {
+			p.row[i] = p.elems[j][p.k]
+		} else {
+			p.row[i] = storage.Null()
+		}
+	}
+	p.k++
+	return p.row, nil
+}
+
+func (p *projectSetIter) Close() error {
+	if p.closed {
+		return nil
+	}
+	p.closed = true
+	return p.in.Close()
+}

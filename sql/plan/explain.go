@@ -55,6 +55,9 @@ func explainNode(n Node, depth int, out *[]string) {
 		*out = append(*out, head+"Function Scan on generate_series")
 	case *Unnest:
 		*out = append(*out, head+"Function Scan on unnest")
+	case *ProjectSet:
+		*out = append(*out, head+"ProjectSet")
+		inputs = []Node{n.Input}
 	case *Virtual:
 		*out = append(*out, head+"Function Scan on "+n.Name)
 	case *RecursiveUnion:

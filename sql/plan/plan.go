@@ -78,6 +78,17 @@ type Unnest struct {
 	Col   Column
 }
 
+// ProjectSet expands set-returning functions of a select list
+// (unnest(array)): columns SRF of Input hold arrays; each input row gives
+// as many rows as its longest such array (none if all are empty or
+// NULL), the arrays' elements in turn, NULL past a shorter one's end, and
+// the other columns repeated.
+type ProjectSet struct {
+	Input Node
+	SRF   []int
+	Cols  []Column
+}
+
 // Virtual reads a system view whose rows live outside the catalog and
 // the log (persiandb_checkpoints): the executor asks its Context for them
 // each time the plan runs, so a cached plan never shows stale rows.
@@ -258,6 +269,7 @@ func (n *IndexScan) Columns() []Column {
 }
 func (n *Series) Columns() []Column         { return []Column{n.Col} }
 func (n *Unnest) Columns() []Column         { return []Column{n.Col} }
+func (n *ProjectSet) Columns() []Column     { return n.Cols }
 func (n *Virtual) Columns() []Column        { return n.Cols }
 func (n *RecursiveUnion) Columns() []Column { return n.Cols }
 func (n *WorkTable) Columns() []Column      { return n.Cols }
@@ -279,6 +291,7 @@ func (*Scan) node()           {}
 func (*IndexScan) node()      {}
 func (*Series) node()         {}
 func (*Unnest) node()         {}
+func (*ProjectSet) node()     {}
 func (*Virtual) node()        {}
 func (*RecursiveUnion) node() {}
 func (*WorkTable) node()      {}

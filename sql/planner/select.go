@@ -93,6 +93,7 @@ func (p *Planner) selectStmt(n *ast.SelectStmt, parent *scope) (*relation, error
 	var cols []plan.Column
 	out := &scope{parent: parent}
 	var fieldExprs []ast.ExprNode // per output column, nil for * columns
+	var srfCols []int             // unnest(..) items: array-valued until ProjectSet
 	for _, f := range fields {
 		if f.WildCard != nil {
 			idx, err := starColumns(in.sc, f.WildCard)
@@ -108,18 +109,21 @@ func (p *Planner) selectStmt(n *ast.SelectStmt, parent *scope) (*relation, error
 			}
 			continue
 		}
-		x, err := p.expr(c, f.Expr)
+		x, srf, err := p.selectItem(c, f.Expr)
 		if err != nil {
 			return nil, err
 		}
-		if x, err = p.settle(x); err != nil {
-			return nil, err
+		if srf {
+			srfCols = append(srfCols, len(exprs))
 		}
 		name := f.AsName.O
 		if name == "" {
 			name = columnName(f.Expr)
 		}
 		oc := column{name: name, typ: x.t}
+		if srf {
+			oc.typ, x.col = x.t.Elem(), nil
+		}
 		if x.col != nil {
 			oc.tableID, oc.colNum = x.col.tableID, x.col.colNum
 		}
@@ -208,6 +212,14 @@ func (p *Planner) selectStmt(n *ast.SelectStmt, parent *scope) (*relation, error
 		}
 	}
 	node := plan.Node(&plan.Project{Input: input, Exprs: exprs, Cols: cols})
+	if len(srfCols) > 0 {
+		setCols := append([]plan.Column(nil), cols...)
+		for _, i := range srfCols {
+			setCols[i].Type = setCols[i].Type.Elem()
+		}
+		node = &plan.ProjectSet{Input: node, SRF: srfCols, Cols: setCols}
+		cols = setCols
+	}
 	switch {
 	case len(onKeys) > 0:
 		sortKeys := keys
@@ -239,6 +251,29 @@ func (p *Planner) selectStmt(n *ast.SelectStmt, parent *scope) (*relation, error
 		rel = &relation{node: &plan.Project{Input: rel.node, Exprs: trim, Cols: cols[:visible]}, sc: out}
 	}
 	return rel, nil
+}
+
+// selectItem binds one select-list expression; unnest(array) as a whole
+// item is a set-returning function (srf): its value is the array, which a
+// ProjectSet expands.
+func (p *Planner) selectItem(c exprCtx, n ast.ExprNode) (x texpr, srf bool, err error) {
+	if f, ok := n.(*ast.FuncCallExpr); ok && f.FnName.L == "unnest" && len(f.Args) == 1 {
+		if x, err = p.expr(c, f.Args[0]); err != nil {
+			return x, false, err
+		}
+		if x, err = p.arrayOperand(x, Type{}); err != nil {
+			return x, false, err
+		}
+		if !x.t.IsArray() {
+			return x, false, p.locate(n, errNoFunction("unnest", []texpr{x}))
+		}
+		return x, true, nil
+	}
+	if x, err = p.expr(c, n); err != nil {
+		return x, false, err
+	}
+	x, err = p.settle(x)
+	return x, false, err
 }
 
 // starColumns expands * or t.* to column positions. In a grouped query

@@ -338,6 +338,10 @@ func arrayString(v Value) string {
 				b = append(b, "NULL"...)
 				continue
 			}
+			if e.typ == TypeBool { // array_out prints booleans as boolout does
+				b = append(b, "ft"[e.i])
+				continue
+			}
 			b = AppendArrayElem(b, e.String())
 		}
 		b = append(b, '}')

@@ -2,6 +2,7 @@ package exec
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cockroachdb/apd/v3"
@@ -288,6 +289,10 @@ func (a *accumulator) rawResult() (storage.Value, error) {
 	case plan.AggArrayAgg:
 		// a.agg.Type is the result array type; over arrays (anyarray)
 		// each input is a sub-array.
+		if a.agg.Distinct {
+			// Postgres sorts a DISTINCT aggregate's input.
+			slices.SortStableFunc(a.elems, storage.Compare)
+		}
 		nested := false
 		for _, e := range a.elems {
 			nested = nested || e.Type().IsArray()

@@ -140,8 +140,18 @@ func (p *Planner) arrayOperand(x texpr, t Type) (texpr, error) {
 	return texpr{e: e, t: t}, err
 }
 
-// arrayCall binds the array markers and functions.
+// arrayCall binds the array markers and functions. Errors about the call
+// itself point at it (for a marker: the ARRAY keyword or the operator).
 func (p *Planner) arrayCall(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
+	x, err := p.arrayCallNode(c, n)
+	switch pgerr.CodeOf(err) {
+	case pgerr.IndeterminateDatatype, pgerr.WrongObjectType, pgerr.UndefinedFunction:
+		err = at(err, p.pos(n))
+	}
+	return x, err
+}
+
+func (p *Planner) arrayCallNode(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 	name := n.FnName.L
 	if name == dialect.FuncCardinality {
 		name = "cardinality"
@@ -409,6 +419,12 @@ func (p *Planner) arrayCtor(c exprCtx, n *ast.FuncCallExpr, hint *Type) (texpr, 
 	default:
 		var err error
 		if t, err = commonType(xs, "ARRAY"); err != nil {
+			// Postgres points at the first element that does not match.
+			for i := range xs {
+				if _, e := commonType(xs[:i+1], "ARRAY"); e != nil {
+					return texpr{}, at(err, p.pos(n.Args[i]))
+				}
+			}
 			return texpr{}, err
 		}
 	}

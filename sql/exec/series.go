@@ -172,3 +172,58 @@ func (p *projectSetIter) Close() error {
 	p.closed = true
 	return p.in.Close()
 }
+
+// lateralIter runs its right side once per left row, with that row on the
+// Context's outer stack while the right side is built and read (not while
+// the caller holds a joined row: expressions above read their own outer
+// rows).
+type lateralIter struct {
+	c      *Context
+	left   Iterator
+	right  plan.Node
+	cur    Row
+	it     Iterator // right side for cur; nil before the first row
+	row    Row
+	closed bool
+}
+
+func (l *lateralIter) Next() (Row, error) {
+	for {
+		if l.it != nil {
+			l.c.outer = append(l.c.outer, l.cur)
+			r, err := l.it.Next()
+			l.c.outer = l.c.outer[:len(l.c.outer)-1]
+			if err == nil {
+				l.row = append(append(l.row[:0], l.cur...), r...)
+				return l.row, nil
+			}
+			l.it.Close()
+			l.it = nil
+			if err != io.EOF {
+				return nil, err
+			}
+		}
+		r, err := l.left.Next()
+		if err != nil {
+			return nil, err
+		}
+		l.cur = append(l.cur[:0], r...)
+		l.c.outer = append(l.c.outer, l.cur)
+		l.it, err = Build(l.c, l.right)
+		l.c.outer = l.c.outer[:len(l.c.outer)-1]
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+func (l *lateralIter) Close() error {
+	if l.closed {
+		return nil
+	}
+	l.closed = true
+	if l.it != nil {
+		l.it.Close()
+	}
+	return l.left.Close()
+}

@@ -58,6 +58,9 @@ func explainNode(n Node, depth int, out *[]string) {
 	case *ProjectSet:
 		*out = append(*out, head+"ProjectSet")
 		inputs = []Node{n.Input}
+	case *LateralJoin:
+		*out = append(*out, head+"Nested Loop (lateral)")
+		inputs = []Node{n.Left, n.Right}
 	case *Virtual:
 		*out = append(*out, head+"Function Scan on "+n.Name)
 	case *RecursiveUnion:

@@ -78,6 +78,13 @@ type Unnest struct {
 	Col   Column
 }
 
+// LateralJoin joins each Left row with the rows of Right, a function scan
+// whose arguments read that row (as plan.Outer depth 1): FROM t,
+// unnest(t.a). Rows are Left's columns followed by Right's.
+type LateralJoin struct {
+	Left, Right Node
+}
+
 // ProjectSet expands set-returning functions of a select list
 // (unnest(array)): columns SRF of Input hold arrays; each input row gives
 // as many rows as its longest such array (none if all are empty or
@@ -270,6 +277,9 @@ func (n *IndexScan) Columns() []Column {
 func (n *Series) Columns() []Column         { return []Column{n.Col} }
 func (n *Unnest) Columns() []Column         { return []Column{n.Col} }
 func (n *ProjectSet) Columns() []Column     { return n.Cols }
+func (n *LateralJoin) Columns() []Column {
+	return append(append([]Column(nil), n.Left.Columns()...), n.Right.Columns()...)
+}
 func (n *Virtual) Columns() []Column        { return n.Cols }
 func (n *RecursiveUnion) Columns() []Column { return n.Cols }
 func (n *WorkTable) Columns() []Column      { return n.Cols }
@@ -292,6 +302,7 @@ func (*IndexScan) node()      {}
 func (*Series) node()         {}
 func (*Unnest) node()         {}
 func (*ProjectSet) node()     {}
+func (*LateralJoin) node()    {}
 func (*Virtual) node()        {}
 func (*RecursiveUnion) node() {}
 func (*WorkTable) node()      {}

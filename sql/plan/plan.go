@@ -274,9 +274,9 @@ func (n *Scan) Columns() []Column   { return tableColumns(n.Table) }
 func (n *IndexScan) Columns() []Column {
 	return tableColumns(n.Table)
 }
-func (n *Series) Columns() []Column         { return []Column{n.Col} }
-func (n *Unnest) Columns() []Column         { return []Column{n.Col} }
-func (n *ProjectSet) Columns() []Column     { return n.Cols }
+func (n *Series) Columns() []Column     { return []Column{n.Col} }
+func (n *Unnest) Columns() []Column     { return []Column{n.Col} }
+func (n *ProjectSet) Columns() []Column { return n.Cols }
 func (n *LateralJoin) Columns() []Column {
 	return append(append([]Column(nil), n.Left.Columns()...), n.Right.Columns()...)
 }

@@ -135,7 +135,9 @@ func rewriteExprs(s *Stmt, toks []Token) error {
 	if toks, err = rewriteArrays(toks); err != nil {
 		return err
 	}
-	toks = rewriteArrayNames(toks)
+	if toks, err = rewriteArrayNames(toks); err != nil {
+		return err
+	}
 	if toks, err = rewriteDistinctFrom(toks); err != nil {
 		return err
 	}

@@ -263,16 +263,26 @@ func splitTop(toks []Token, sep string) [][]Token {
 
 // rewriteArrayNames renames array_agg calls to group_concat and
 // cardinality calls to pdb_cardinality.
-func rewriteArrayNames(toks []Token) []Token {
+func rewriteArrayNames(toks []Token) ([]Token, error) {
 	for i, t := range toks {
 		if i+1 < len(toks) && toks[i+1].isPunct("(") {
 			switch {
 			case t.is("array_agg"):
+				// The grammar would drop an ORDER BY of a window call.
+				if end := matchForward(toks, i+1); end > 0 && end+1 < len(toks) && toks[end+1].is("over") {
+					for _, part := range splitTop(toks[i+2:end], ",") {
+						for _, x := range part {
+							if x.is("order") {
+								return nil, codedErr(CodeFeatureNotSupported, t.Pos, "aggregate ORDER BY is not implemented for window functions")
+							}
+						}
+					}
+				}
 				toks[i] = synth(Ident, "group_concat", t.Pos)
 			case t.is("cardinality"):
 				toks[i] = synth(Ident, FuncCardinality, t.Pos)
 			}
 		}
 	}
-	return toks
+	return toks, nil
 }

@@ -73,10 +73,12 @@ var errBigintRange = pgerr.New(pgerr.NumericValueOutOfRange, "bigint out of rang
 // aggCall is an aggregate's compiled argument and separator.
 type aggCall struct {
 	arg, sep evalFn // nil: count(*); nil: no separator
+	order    []evalFn
 }
 
 func compileAgg(c *Context, a plan.Aggregate) aggCall {
 	var f aggCall
+	f.order = compileAll(c, sortExprs(a.Order))
 	if a.Arg != nil {
 		f.arg = compile(c, a.Arg)
 	}
@@ -99,6 +101,19 @@ func (f aggCall) feed(acc *accumulator, r Row) error {
 		if sep, err = f.sep(r); err != nil {
 			return err
 		}
+	}
+	if len(f.order) > 0 {
+		keys := make([]storage.Value, len(f.order))
+		for i, k := range f.order {
+			if keys[i], err = k(r); err != nil {
+				return err
+			}
+		}
+		acc.keys = append(acc.keys, keys)
+		if n := len(acc.elems); acc.add(arg, sep, false) == nil && len(acc.elems) == n {
+			acc.keys = acc.keys[:len(acc.keys)-1] // a DISTINCT duplicate
+		}
+		return nil
 	}
 	return acc.add(arg, sep, f.arg == nil)
 }
@@ -128,6 +143,7 @@ type accumulator struct {
 	sum   storage.Value   // non-integer sum; NULL before the first
 	parts []string        // string_agg
 	elems []storage.Value // array_agg
+	keys  [][]storage.Value // array_agg ORDER BY keys, one per element
 	seps  []string
 }
 
@@ -289,15 +305,39 @@ func (a *accumulator) rawResult() (storage.Value, error) {
 	case plan.AggArrayAgg:
 		// a.agg.Type is the result array type; over arrays (anyarray)
 		// each input is a sub-array.
-		if a.agg.Distinct {
+		// result must not change the accumulator (windows read it and
+		// go on adding): sort a copy.
+		elems := a.elems
+		switch {
+		case len(a.agg.Order) > 0:
+			idx := make([]int, len(a.elems))
+			for i := range idx {
+				idx[i] = i
+			}
+			slices.SortStableFunc(idx, func(x, y int) int {
+				for k, sk := range a.agg.Order {
+					if d := compareSortKey(a.keys[x][k], a.keys[y][k], sk); d != 0 {
+						return d
+					}
+				}
+				return 0
+			})
+			sorted := make([]storage.Value, len(idx))
+			for i, j := range idx {
+				sorted[i] = a.elems[j]
+			}
+			elems = sorted
+		case a.agg.Distinct:
 			// Postgres sorts a DISTINCT aggregate's input.
-			slices.SortStableFunc(a.elems, storage.Compare)
+			elems = slices.Clone(elems)
+			slices.SortStableFunc(elems, storage.Compare)
 		}
-		nested := false
-		for _, e := range a.elems {
-			nested = nested || e.Type().IsArray()
+		for _, e := range elems {
+			if e.Type().IsArray() {
+				return accumArrays(a.agg.Type.Elem(), elems)
+			}
 		}
-		return sem.ArrayConstruct(a.agg.Type.Elem(), a.elems, nested)
+		return sem.ArrayConstruct(a.agg.Type.Elem(), elems, false)
 	case plan.AggAvg:
 		s, err := a.total()
 		if err != nil {
@@ -331,4 +371,27 @@ func aggName(f plan.AggFunc) string {
 		return names[f]
 	}
 	return fmt.Sprintf("aggregate %d", f)
+}
+
+// accumArrays is array_agg over arrays (array_agg_array_transfn): the
+// inputs become the rows of an array of one more dimension.
+func accumArrays(elem storage.Type, arrays []storage.Value) (storage.Value, error) {
+	var dims []storage.ArrayDim
+	var out []storage.Value
+	for i, v := range arrays {
+		if v.IsNull() {
+			return vNull, pgerr.New(pgerr.NullValueNotAllowed, "cannot accumulate null arrays")
+		}
+		a := v.AsArray()
+		if len(a.Dims) == 0 {
+			return vNull, pgerr.New(pgerr.ArraySubscriptError, "cannot accumulate empty arrays")
+		}
+		if i == 0 {
+			dims = a.Dims
+		} else if !slices.Equal(dims, a.Dims) {
+			return vNull, pgerr.New(pgerr.ArraySubscriptError, "cannot accumulate arrays of different dimensionality")
+		}
+		out = append(out, a.Elems...)
+	}
+	return sem.MakeArray(elem, append([]storage.ArrayDim{{Len: int32(len(arrays)), Lower: 1}}, dims...), out)
 }

@@ -189,7 +189,7 @@ func (p *Planner) arrayCallNode(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 	}
 	switch name {
 	case dialect.FuncSubscript, dialect.FuncSlice:
-		return p.subscript(xs, omitted, name == dialect.FuncSlice)
+		return p.subscript(xs, n.Args, omitted, name == dialect.FuncSlice)
 	case dialect.FuncContains, dialect.FuncOverlap:
 		l, r := xs[0], xs[1]
 		var err error
@@ -472,7 +472,7 @@ func (p *Planner) arraySubquery(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 
 // subscript binds a[i][j] (pdb_subscript) and a[i:j] (pdb_slice, whose
 // bounds come in pairs; omitted marks a missing bound).
-func (p *Planner) subscript(xs []texpr, omitted []bool, slice bool) (texpr, error) {
+func (p *Planner) subscript(xs []texpr, args []ast.ExprNode, omitted []bool, slice bool) (texpr, error) {
 	arr := xs[0]
 	if arr.open() || !arr.t.IsArray() {
 		return texpr{}, pgerr.New(pgerr.DatatypeMismatch, "cannot subscript type %s because it does not support subscripting", typeNameOf(arr))
@@ -481,10 +481,14 @@ func (p *Planner) subscript(xs []texpr, omitted []bool, slice bool) (texpr, erro
 		return texpr{}, pgerr.New(pgerr.ProgramLimitExceeded, "number of array dimensions (%d) exceeds the maximum allowed (%d)", len(xs)-1, storage.MaxArrayDims)
 	}
 	es := []plan.Expr{arr.e}
-	for _, x := range xs[1:] {
-		e, err := p.coerce(x, TypeOf(storage.TypeInt32), sem.CastImplicit)
+	for i, x := range xs[1:] {
+		// Subscripts convert to integer as by assignment (1.7 is 2).
+		e, err := p.coerce(x, TypeOf(storage.TypeInt32), sem.CastAssignment)
 		if err != nil {
-			return texpr{}, pgerr.New(pgerr.DatatypeMismatch, "array subscript must have type integer")
+			if x.open() {
+				return texpr{}, err
+			}
+			return texpr{}, at(pgerr.New(pgerr.DatatypeMismatch, "array subscript must have type integer"), p.pos(args[i+1]))
 		}
 		es = append(es, e)
 	}

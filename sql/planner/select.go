@@ -359,6 +359,9 @@ func columnName(e ast.ExprNode) string {
 		}
 		return strings.ToLower(e.F)
 	case *ast.WindowFuncExpr:
+		if strings.EqualFold(e.Name, "group_concat") {
+			return "array_agg"
+		}
 		return strings.ToLower(e.Name)
 	case *ast.CaseExpr:
 		return "case"

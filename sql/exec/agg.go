@@ -132,17 +132,17 @@ func (f aggCall) feed(acc *accumulator, r Row) error {
 type accumulator struct {
 	agg   plan.Aggregate
 	sem   *sem.Context
-	seen  map[string]bool // DISTINCT: encoded values already counted
-	count int64           // values aggregated (rows, for count(*))
-	any   bool            // a non-NULL value was seen
-	first storage.Type    // type of the first value: sum's result type, string_agg's
-	best  storage.Value   // min, max
-	b     bool            // bool_and, bool_or
-	isum  int64           // integer sum not yet in dsum
-	dsum  *apd.Decimal    // integer sum that overflowed isum; nil if none
-	sum   storage.Value   // non-integer sum; NULL before the first
-	parts []string        // string_agg
-	elems []storage.Value // array_agg
+	seen  map[string]bool   // DISTINCT: encoded values already counted
+	count int64             // values aggregated (rows, for count(*))
+	any   bool              // a non-NULL value was seen
+	first storage.Type      // type of the first value: sum's result type, string_agg's
+	best  storage.Value     // min, max
+	b     bool              // bool_and, bool_or
+	isum  int64             // integer sum not yet in dsum
+	dsum  *apd.Decimal      // integer sum that overflowed isum; nil if none
+	sum   storage.Value     // non-integer sum; NULL before the first
+	parts []string          // string_agg
+	elems []storage.Value   // array_agg
 	keys  [][]storage.Value // array_agg ORDER BY keys, one per element
 	seps  []string
 }

@@ -206,7 +206,7 @@ type Aggregate struct {
 	// Order is array_agg(x ORDER BY ...): the values are collected in
 	// this order (keys evaluated on the input rows).
 	Order []SortKey
-	Type     storage.Type // result type
+	Type  storage.Type // result type
 }
 
 // Group groups its input by GroupBy and computes Aggs; output rows are the

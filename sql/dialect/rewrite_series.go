@@ -50,6 +50,9 @@ func rewriteSeries(s *Stmt, toks []Token, casts map[int]TypeName) ([]Token, erro
 			g.Column = g.Alias
 		}
 		s.Series = append(s.Series, g)
+		if toks[i-1].is("lateral") {
+			out = out[:len(out)-1] // functions in FROM are lateral anyway
+		}
 		out = append(out, synth(Ident, g.Table, t.Pos), synth(Ident, "as", t.Pos), synth(QuotedIdent, g.Alias, t.Pos))
 		i = j - 1
 	}

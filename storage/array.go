@@ -74,11 +74,11 @@ func Array(elem Type, dims []ArrayDim, elems []Value) (Value, error) {
 	if len(dims) == 0 {
 		n = 0
 	}
-	if n == 0 && len(dims) > 0 || n != int64(len(elems)) {
-		if len(elems) == 0 {
-			return EmptyArray(elem), nil
-		}
+	if n != int64(len(elems)) {
 		return Value{}, fmt.Errorf("%w: %d array elements for %d", ErrColumnCount, len(elems), n)
+	}
+	if n == 0 { // a zero-length dimension: Postgres's empty array
+		return EmptyArray(elem), nil
 	}
 	b := make([]byte, 0, 1+8*len(dims)+8+len(elems)*8)
 	b = append(b, byte(len(dims)))
@@ -280,6 +280,9 @@ func readArrayKey(body []byte, t Type, mask byte) (Value, int, error) {
 		u, _ := readKeyUint32(body[pos+4*i:], mask)
 		l, _ := readKeyUint32(body[pos+4*nd+4*i:], mask)
 		dims[i] = ArrayDim{Len: int32(u), Lower: int32(l ^ 1<<31)}
+		if dims[i].Len <= 0 {
+			return Value{}, 0, corruptKey("array dimension of length %d", dims[i].Len)
+		}
 	}
 	pos += 8 * nd
 	v, err := Array(t.Elem(), dims, elems)

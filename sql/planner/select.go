@@ -322,7 +322,10 @@ func columnName(e ast.ExprNode) string {
 	case *ast.FuncCallExpr:
 		switch e.FnName.L {
 		case dialect.FuncCast:
-			if n := columnName(e.Args[0]); n != "?column?" {
+			// Postgres names a cast after its operand, unless that name
+			// itself only came from a cast's type (x::int[]::bigint[] is
+			// int8).
+			if n := columnName(e.Args[0]); n != "?column?" && !typeNamedCast(e.Args[0]) {
 				return n
 			}
 			if v, ok := e.Args[1].(*test_driver.ValueExpr); ok {
@@ -379,6 +382,22 @@ func columnName(e ast.ExprNode) string {
 		}
 	}
 	return "?column?"
+}
+
+// typeNamedCast reports whether columnName names e after a cast's type.
+func typeNamedCast(e ast.ExprNode) bool {
+	for {
+		p, ok := e.(*ast.ParenthesesExpr)
+		if !ok {
+			break
+		}
+		e = p.Expr
+	}
+	f, ok := e.(*ast.FuncCallExpr)
+	if !ok || f.FnName.L != dialect.FuncCast {
+		return false
+	}
+	return columnName(f.Args[0]) == "?column?" || typeNamedCast(f.Args[0])
 }
 
 // sortItem unwraps an ORDER BY item: NULLS FIRST/LAST arrive as marker

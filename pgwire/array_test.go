@@ -65,6 +65,21 @@ func TestPgxArrays(t *testing.T) {
 			if id != 1 || !reflect.DeepEqual(tags, []string{"red", "green"}) {
 				t.Errorf("row: %d %v", id, tags)
 			}
+			// COPY in binary (pgx's CopyFrom) and back out.
+			if mode == "" {
+				n, err := c.CopyFrom(ctx, pgx.Identifier{"arr"}, []string{"id", "tags", "nums"},
+					pgx.CopyFromRows([][]any{{int32(2), []string{"a", "b c"}, []int64{7}}, {int32(3), nil, []int64{}}}))
+				if err != nil || n != 2 {
+					t.Fatalf("CopyFrom: %d %v", n, err)
+				}
+				var tags []string
+				var nums []int64
+				if err := c.QueryRow(ctx, `select tags, nums from arr where id = 2`).Scan(&tags, &nums); err != nil ||
+					!reflect.DeepEqual(tags, []string{"a", "b c"}) || !reflect.DeepEqual(nums, []int64{7}) {
+					t.Errorf("copied row: %q %v %v", tags, nums, err)
+				}
+				mustExec(t, c, `delete from arr where id > 1`)
+			}
 			// = ANY($1): the parameter's type is inferred as an array.
 			var n int64
 			if err := c.QueryRow(ctx, `select count(*) from arr where id = any($1)`, []int32{1, 2}).Scan(&n); err != nil || n != 1 {

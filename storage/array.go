@@ -163,7 +163,7 @@ func decodeArrayPayload(s string, elem Type) (ArrayData, error) {
 		n = 0
 	}
 	body := []byte(s[1+8*nd:])
-	u, k, err := readUvarint(body)
+	u, _, err := readUvarint(body)
 	if err != nil {
 		return a, err
 	}
@@ -174,7 +174,6 @@ func decodeArrayPayload(s string, elem Type) (ArrayData, error) {
 	for i := range types {
 		types[i] = elem
 	}
-	_ = k
 	a.Elems, err = DecodeRow(body, types, nil)
 	return a, err
 }

@@ -115,11 +115,11 @@ var typeFamilies = [numTypes]family{
 }
 
 func (t Type) family() family {
-	if t.IsArray() && validColumnType(t) {
-		return famArray
-	}
 	if t < numTypes {
 		return typeFamilies[t]
+	}
+	if t.IsArray() && validColumnType(t) {
+		return famArray
 	}
 	return famInvalid
 }

@@ -138,6 +138,10 @@ func rewriteArrays(toks []Token) ([]Token, error) {
 			if err != nil {
 				return nil, err
 			}
+			if closeAt+1 < len(toks) && toks[closeAt+1].isPunct("[") {
+				// Postgres's grammar wants (ARRAY[..])[i].
+				return nil, syntaxErr(toks[closeAt+1].Pos, "syntax error at or near \"[\"")
+			}
 			out = append(out, lit...)
 			i = closeAt
 		case t.is("array") && i+1 < len(toks) && toks[i+1].isPunct("("):

@@ -213,6 +213,7 @@ func TestRewriteErrors(t *testing.T) {
 		{"select a -> b", CodeFeatureNotSupported},
 		{"select a @> ", CodeSyntaxError},
 		{"select a[1", CodeSyntaxError},
+		{"select array[1,2][1]", CodeSyntaxError},
 		{"select 2 ^ 3", CodeFeatureNotSupported}, // MySQL ^ is XOR
 		{"select ::int", CodeSyntaxError},
 		{"select cast(a as)", CodeSyntaxError},

@@ -332,10 +332,8 @@ func (a *accumulator) rawResult() (storage.Value, error) {
 			elems = slices.Clone(elems)
 			slices.SortStableFunc(elems, storage.Compare)
 		}
-		for _, e := range elems {
-			if e.Type().IsArray() {
-				return accumArrays(a.agg.Type.Elem(), elems)
-			}
+		if a.agg.Nested {
+			return accumArrays(a.agg.Type.Elem(), elems)
 		}
 		return sem.ArrayConstruct(a.agg.Type.Elem(), elems, false)
 	case plan.AggAvg:

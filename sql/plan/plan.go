@@ -203,6 +203,8 @@ type Aggregate struct {
 	Arg      Expr // nil for count(*)
 	Sep      Expr // string_agg's separator
 	Distinct bool
+	// Nested: array_agg over arrays (each input a sub-array).
+	Nested bool
 	// Order is array_agg(x ORDER BY ...): the values are collected in
 	// this order (keys evaluated on the input rows).
 	Order []SortKey

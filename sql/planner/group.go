@@ -167,7 +167,7 @@ func (p *Planner) aggCall(c exprCtx, name string, args []ast.ExprNode, distinct,
 		if x, err = p.settle(x); err != nil {
 			return agg, "", err
 		}
-		agg.Arg, agg.Type = x.e, storage.ArrayOf(x.t.T.Elem())
+		agg.Arg, agg.Type, agg.Nested = x.e, storage.ArrayOf(x.t.T.Elem()), x.t.IsArray()
 		return agg, name, nil
 	case plan.AggStringAgg:
 		if agg.Arg, err = p.coerce(x, TypeOf(storage.TypeText), sem.CastImplicit); err != nil {

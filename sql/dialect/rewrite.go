@@ -132,6 +132,9 @@ func rewriteExprs(s *Stmt, toks []Token) error {
 	if toks, err = rewriteAnyAll(toks); err != nil {
 		return err
 	}
+	if toks, err = rewriteArrayAssign(toks); err != nil {
+		return err
+	}
 	if toks, err = rewriteArrays(toks); err != nil {
 		return err
 	}

@@ -290,3 +290,130 @@ func rewriteArrayNames(toks []Token) ([]Token, error) {
 	}
 	return toks, nil
 }
+
+// FuncArraySet is the assignment to an array element in UPDATE ... SET:
+// col[i][j] = v becomes col = pdb_array_set(col, i, j, v).
+const FuncArraySet = "pdb_array_set"
+
+// rewriteArrayAssign rewrites element assignments in the SET list of an
+// UPDATE (ON CONFLICT's DO UPDATE is an UPDATE by now).
+func rewriteArrayAssign(toks []Token) ([]Token, error) {
+	out := make([]Token, 0, len(toks))
+	var rangeVar *Token // the UPDATE target's alias or table name
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		out = append(out, t)
+		if t.is("update") {
+			rangeVar = updateTarget(toks, i+1)
+		}
+		if !t.is("set") || rangeVar == nil {
+			continue
+		}
+		// The SET list: items up to a clause keyword at its depth.
+		j := i + 1
+		for j < len(toks) {
+			end := setItemEnd(toks, j)
+			item := toks[j:end]
+			if len(item) > 2 && isName(item[0]) && item[1].isPunct("[") {
+				r, err := arrayAssignItem(item, rangeVar)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, r...)
+			} else {
+				out = append(out, item...)
+			}
+			j = end
+			if j < len(toks) && toks[j].isPunct(",") {
+				out = append(out, toks[j])
+				j++
+				continue
+			}
+			break
+		}
+		i = j - 1
+	}
+	return out, nil
+}
+
+// updateTarget returns the range variable of the UPDATE target starting
+// at toks[j] ("[ONLY] [schema.]name [[AS] alias]"): the alias, else the
+// table name. It qualifies the column read in col = pdb_array_set(col,
+// ...), which would be ambiguous next to excluded or a joined table.
+func updateTarget(toks []Token, j int) *Token {
+	if j < len(toks) && toks[j].is("only") {
+		j++
+	}
+	if j >= len(toks) || !isName(toks[j]) {
+		return nil
+	}
+	for j+2 < len(toks) && toks[j+1].isPunct(".") && isName(toks[j+2]) {
+		j += 2
+	}
+	name := &toks[j]
+	j++
+	if j < len(toks) && toks[j].is("as") {
+		j++
+	}
+	if j < len(toks) && isName(toks[j]) && !toks[j].is("set") && !toks[j].is("join") {
+		return &toks[j]
+	}
+	return name
+}
+
+// setItemEnd returns the end of the SET item starting at toks[j]: the next
+// comma or clause keyword outside brackets.
+func setItemEnd(toks []Token, j int) int {
+	depth := 0
+	for k := j; k < len(toks); k++ {
+		t := toks[k]
+		switch {
+		case t.isPunct("(") || t.isPunct("[") || t.is("case"):
+			depth++
+		case t.isPunct(")") || t.isPunct("]") || t.is("end"):
+			if depth == 0 {
+				return k
+			}
+			depth--
+		case depth == 0 && (t.isPunct(",") || t.isPunct(";") || t.is("where") || t.is("from") || t.is("returning")):
+			return k
+		}
+	}
+	return len(toks)
+}
+
+// arrayAssignItem rewrites one "col[i]... = v" item.
+func arrayAssignItem(item []Token, rangeVar *Token) ([]Token, error) {
+	name := item[0]
+	p := item[1].Pos
+	var subs [][]Token
+	k := 1
+	for k < len(item) && item[k].isPunct("[") {
+		closeAt := matchForward(item, k)
+		if closeAt < 0 {
+			return nil, syntaxErr(item[k].Pos, "syntax error at or near \"[\"")
+		}
+		if len(splitTop(item[k+1:closeAt], ":")) > 1 {
+			return nil, codedErr(CodeFeatureNotSupported, item[k].Pos, "assigning to an array slice is not supported")
+		}
+		subs = append(subs, item[k+1:closeAt])
+		k = closeAt + 1
+	}
+	if k >= len(item) || !(item[k].Kind == Op && item[k].Text == "=") || k+1 >= len(item) {
+		return nil, syntaxErr(item[min(k, len(item)-1)].Pos, "syntax error at or near %q", item[min(k, len(item)-1)].Text)
+	}
+	out := []Token{name, item[k], synth(Ident, FuncArraySet, p), synth(Punct, "(", p)}
+	if rangeVar != nil {
+		q := *rangeVar
+		q.Pos = name.Pos
+		out = append(out, q, synth(Punct, ".", name.Pos))
+	}
+	out = append(out, name)
+	for _, s := range subs {
+		out = append(out, synth(Punct, ",", p))
+		out = append(out, s...)
+	}
+	out = append(out, synth(Punct, ",", p))
+	out = append(out, item[k+1:]...)
+	return append(out, synth(Punct, ")", p)), nil
+}

@@ -16,6 +16,7 @@ func TestRewriteArrays(t *testing.T) {
 		{"select 1 = some(array[1,2])", "SELECT PDB_ANY(1, _UTF8MB4'=', PDB_ARRAY(1, 2))"},
 		{"select '{1,2}'::int[], cast(x as text[]), y::_int8, z::int array", "SELECT PDB_CAST(_UTF8MB4'{1,2}', _UTF8MB4'integer[]'),PDB_CAST(`x`, _UTF8MB4'text[]'),PDB_CAST(`y`, _UTF8MB4'bigint[]'),PDB_CAST(`z`, _UTF8MB4'integer[]')"},
 		{"select u from unnest(array[1,2]) as u", "SELECT `u` FROM `pdb_series_0` AS `u`"},
+		{"update t set a[1] = b[2] + 1, c = 3, d[i][j] = (select 1) where x", "UPDATE `t` SET `a`=PDB_ARRAY_SET(`t`.`a`, 1, PDB_SUBSCRIPT(`b`, 2)+1), `c`=3, `d`=PDB_ARRAY_SET(`t`.`d`, `i`, `j`, (SELECT 1)) WHERE `x`"},
 		{"select u from t, lateral unnest(t.a) u", "SELECT `u` FROM (`t`) JOIN `pdb_series_0` AS `u`"},
 	} {
 		_, got := mustPrepare(t, tc.in)

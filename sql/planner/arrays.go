@@ -21,7 +21,7 @@ import (
 var arrayFuncs = map[string]bool{
 	dialect.FuncArray: true, dialect.FuncArraySub: true, dialect.FuncSubscript: true, dialect.FuncSlice: true,
 	dialect.FuncContains: true, dialect.FuncOverlap: true, dialect.FuncAny: true, dialect.FuncAll: true,
-	dialect.FuncOmitted: true, dialect.FuncCardinality: true,
+	dialect.FuncOmitted: true, dialect.FuncCardinality: true, dialect.FuncArraySet: true,
 	"array_length": true, "array_lower": true, "array_upper": true, "array_ndims": true, "array_dims": true,
 	"cardinality": true, "array_append": true, "array_prepend": true, "array_cat": true,
 	"array_position": true, "array_positions": true, "array_remove": true, "array_replace": true,
@@ -217,6 +217,8 @@ func (p *Planner) arrayCallNode(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 		}), nil
 	case dialect.FuncAny, dialect.FuncAll:
 		return p.anyArray(xs, name == dialect.FuncAll)
+	case dialect.FuncArraySet:
+		return p.arraySet(xs)
 	case "array_length", "array_lower", "array_upper":
 		if err := args(2); err != nil {
 			return texpr{}, err
@@ -669,4 +671,37 @@ func (p *Planner) castArrayCtor(c exprCtx, n ast.ExprNode, t Type) (texpr, bool,
 	}
 	x, err := p.arrayCtor(c, f, &t)
 	return x, true, err
+}
+
+// arraySet binds UPDATE's col[i][j] = v (pdb_array_set(col, i, j, v)):
+// subscripts and value convert as by assignment.
+func (p *Planner) arraySet(xs []texpr) (texpr, error) {
+	arr := xs[0]
+	if arr.open() || !arr.t.IsArray() {
+		return texpr{}, pgerr.New(pgerr.DatatypeMismatch, "cannot subscript type %s because it does not support subscripting", typeNameOf(arr))
+	}
+	if len(xs)-2 > storage.MaxArrayDims {
+		return texpr{}, pgerr.New(pgerr.ProgramLimitExceeded, "number of array dimensions (%d) exceeds the maximum allowed (%d)", len(xs)-2, storage.MaxArrayDims)
+	}
+	es := []plan.Expr{arr.e}
+	for _, x := range xs[1 : len(xs)-1] {
+		e, err := p.coerce(x, TypeOf(storage.TypeInt32), sem.CastAssignment)
+		if err != nil {
+			if x.open() {
+				return texpr{}, err
+			}
+			return texpr{}, pgerr.New(pgerr.DatatypeMismatch, "array subscript must have type integer")
+		}
+		es = append(es, e)
+	}
+	et := arr.t.Elem()
+	v, err := p.coerce(xs[len(xs)-1], et, sem.CastAssignment)
+	if err != nil {
+		return texpr{}, err
+	}
+	es = append(es, v)
+	elem := et.T
+	return texpr{e: plan.Func{Name: "array_set", Args: es, Impl: func(a []storage.Value) (storage.Value, error) {
+		return sem.ArraySetElement(elem, a[0], a[1:len(a)-1], a[len(a)-1])
+	}}, t: arr.t}, nil
 }

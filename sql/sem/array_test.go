@@ -141,6 +141,28 @@ func TestArrayFuncs(t *testing.T) {
 	check("'{1,2}' @> '{NULL}'", storage.Bool(ok), err, "f")
 	ok, err = ArrayContains(nil, a("{2,1,3}"), a("{1,2}"))
 	check("'{1,2}' <@ '{2,1,3}'", storage.Bool(ok), err, "t")
+	// UPDATE z SET a[i] = v, from the same server.
+	set := func(arr storage.Value, v int32, subs ...int64) (storage.Value, error) {
+		ss := make([]storage.Value, len(subs))
+		for i, s := range subs {
+			ss[i] = storage.Int32(int32(s))
+		}
+		return ArraySetElement(storage.TypeInt32, arr, ss, storage.Int32(v))
+	}
+	v, err = set(a("{1,2}"), 9, 4)
+	check("'{1,2}'[4] := 9", v, err, "{1,2,NULL,9}")
+	v, err = set(a("{1,2,NULL,9}"), 0, -1)
+	check("'{1,2,NULL,9}'[-1] := 0", v, err, "[-1:4]={0,NULL,1,2,NULL,9}")
+	v, err = set(storage.Null(), 5, 2)
+	check("NULL[2] := 5", v, err, "[2:2]={5}")
+	v, err = set(storage.Null(), 7, 1, 1)
+	check("NULL[1][1] := 7", v, err, "{{7}}")
+	v, err = set(a("{{1,2},{3,4}}"), 1, 3, 1)
+	check("'{{1,2},{3,4}}'[3][1] := 1", v, err, "ERROR 2202E array subscript out of range")
+	v, err = set(a("{1,2}"), 1, 1, 1)
+	check("'{1,2}'[1][1] := 1", v, err, "ERROR 2202E wrong number of array subscripts")
+	v, err = ArraySetElement(storage.TypeInt32, a("{1}"), []storage.Value{storage.Null()}, storage.Int32(1))
+	check("'{1}'[NULL] := 1", v, err, "ERROR 22004 array subscript in assignment must not be null")
 	v, err = ArrayConstruct(storage.TypeInt32, []storage.Value{a("{1,2}"), a("{3}")}, true)
 	check("ARRAY[ARRAY[1,2],ARRAY[3]]", v, err, "ERROR 2202E multidimensional arrays must have array expressions with matching dimensions")
 }

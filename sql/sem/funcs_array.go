@@ -473,3 +473,59 @@ func ArrayOverlap(ctx *Context, x, y storage.Value) (bool, error) {
 
 // ArrayElems returns an array's elements in row-major order (unnest).
 func ArrayElems(v storage.Value) []storage.Value { return arrayOf(v).Elems }
+
+// ArraySetElement is the assignment a[i][j] := v (array_set_element): a
+// NULL or empty array becomes a one-element array at those subscripts; a
+// one-dimensional array grows in either direction, the gap filled with
+// NULLs; other arrays must already have the element.
+func ArraySetElement(elem storage.Type, arr storage.Value, subs []storage.Value, v storage.Value) (storage.Value, error) {
+	for _, s := range subs {
+		if s.IsNull() {
+			return storage.Value{}, pgerr.New(pgerr.NullValueNotAllowed, "array subscript in assignment must not be null")
+		}
+	}
+	var a storage.ArrayData
+	if !arr.IsNull() {
+		a = arrayOf(arr)
+	}
+	if len(a.Dims) == 0 {
+		dims := make([]storage.ArrayDim, len(subs))
+		for i, s := range subs {
+			dims[i] = storage.ArrayDim{Len: 1, Lower: int32(s.AsInt64())}
+		}
+		return MakeArray(elem, dims, []storage.Value{v})
+	}
+	if len(subs) != len(a.Dims) {
+		return storage.Value{}, pgerr.New(pgerr.ArraySubscriptError, "wrong number of array subscripts")
+	}
+	if len(a.Dims) == 1 {
+		d := a.Dims[0]
+		i := subs[0].AsInt64()
+		lo, hi := int64(d.Lower), int64(d.Lower)+int64(d.Len)-1
+		if max(hi, i)-min(lo, i)+1 > 1<<27-1 {
+			return storage.Value{}, pgerr.New(pgerr.ProgramLimitExceeded, "array size exceeds the maximum allowed (134217727)")
+		}
+		switch {
+		case i < lo:
+			grown := make([]storage.Value, lo-i, lo-i+int64(len(a.Elems)))
+			grown[0] = v
+			return MakeArray(elem, []storage.ArrayDim{{Len: int32(hi - i + 1), Lower: int32(i)}}, append(grown, a.Elems...))
+		case i > hi:
+			grown := append(a.Elems, make([]storage.Value, i-hi)...)
+			grown[len(grown)-1] = v
+			return MakeArray(elem, []storage.ArrayDim{{Len: int32(i - lo + 1), Lower: d.Lower}}, grown)
+		}
+		a.Elems[i-lo] = v
+		return MakeArray(elem, a.Dims, a.Elems)
+	}
+	off := 0
+	for k, s := range subs {
+		x := s.AsInt64() - int64(a.Dims[k].Lower)
+		if x < 0 || x >= int64(a.Dims[k].Len) {
+			return storage.Value{}, pgerr.New(pgerr.ArraySubscriptError, "array subscript out of range")
+		}
+		off = off*int(a.Dims[k].Len) + int(x)
+	}
+	a.Elems[off] = v
+	return MakeArray(elem, a.Dims, a.Elems)
+}

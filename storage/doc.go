@@ -39,6 +39,9 @@
 //
 // Keys are encoded so that bytes.Compare on encodings equals SQL order
 // (keyenc.go); rows use a compact schema-driven encoding (rowenc.go).
+// Array values (array.go) keep their elements in the row encoding inside
+// the Value, so they stay immutable; their type is the element type with
+// the high bit set.
 //
 // # Invariants
 //

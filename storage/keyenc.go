@@ -36,6 +36,8 @@ package storage
 //	                          day = 24 h) as a signed 128-bit integer, sign bit
 //	                          flipped, big-endian
 //	uuid                      the 16 bytes
+//	arrays                    the elements as components, 0x00, then the
+//	                          dimensions (see appendArrayKey in array.go)
 //
 // The ordered varint (appendOrderedInt) spends one byte on 0 ≤ x ≤ 109
 // and at most nine bytes on any int64; its first byte orders the lengths.
@@ -151,6 +153,8 @@ func appendKeyBody(dst []byte, v Value) []byte {
 	case famUUID:
 		dst = binary.BigEndian.AppendUint64(dst, uint64(v.i))
 		return binary.BigEndian.AppendUint64(dst, uint64(v.j))
+	case famArray:
+		return appendArrayKey(dst, v)
 	}
 	panic("storage: AppendKeyValue of invalid type " + v.typ.String())
 }
@@ -420,6 +424,12 @@ func decodeKeyValue(src []byte, t Type, col KeyColumn) (Value, int, error) {
 		hi, _ := readKeyUint64(body, mask)
 		lo, _ := readKeyUint64(body[8:], mask)
 		v.i, v.j, w = int64(hi), int64(lo), 16
+	case famArray:
+		a, n, err := readArrayKey(body, t, mask)
+		if err != nil {
+			return Value{}, 0, err
+		}
+		v, w = a, n
 	}
 	return v, 1 + w, nil
 }

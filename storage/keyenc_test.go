@@ -532,13 +532,20 @@ func FuzzDecodeKey(f *testing.F) {
 		f.Add([]byte{byte(t - 1), byte(i % 4)}, EncodeKey(nil, []KeyColumn{{Desc: i%2 == 1, NullsFirst: i%4 >= 2}}, []Value{randValue(r, t)}))
 	}
 	f.Add([]byte{6, 0, 7, 1}, []byte{0x20, 4, 0x89, 2, 3, 0, 0xdf, 0x9e, 0xff, 0xfe})
+	if v, err := Array(TypeText, []ArrayDim{{2, 1}}, []Value{Text("a"), Null()}); err == nil {
+		f.Add([]byte{0x80 | byte(TypeText-1), 1}, AppendKeyValue(nil, v, KeyColumn{Desc: true}))
+	}
 
 	f.Fuzz(func(t *testing.T, schema, src []byte) {
 		// schema holds (type, ordering) byte pairs.
 		var types []Type
 		var cols []KeyColumn
 		for i := 0; i+1 < len(schema) && len(types) < 8; i += 2 {
-			types = append(types, Type(schema[i]%uint8(numTypes-1)+1))
+			typ := Type(schema[i]%uint8(numTypes-1) + 1)
+			if schema[i] >= 0x80 {
+				typ = ArrayOf(typ)
+			}
+			types = append(types, typ)
 			cols = append(cols, KeyColumn{Desc: schema[i+1]&1 != 0, NullsFirst: schema[i+1]&2 != 0})
 		}
 		vals, rest, err := DecodeKey(src, cols, types, nil)

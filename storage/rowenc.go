@@ -20,6 +20,7 @@ package storage
 //	  interval                | months i32 | days i32 | µs i64 |       16 bytes
 //	  uuid                    | 16 bytes as is |                       16 bytes
 //	  text, bytea             | uvarint len | len bytes |
+//	  arrays                  | uvarint len | payload (array.go) |
 //	  numeric                 | form | zigzag exponent | uvarint len | coefficient |
 //	                          (only form for NaN and ±Inf)
 //
@@ -133,8 +134,11 @@ func encodedSize(t Type, v Value) (int, error) {
 	if v.typ == TypeNull {
 		return 0, nil
 	}
-	if v.typ.family() != t.family() {
+	if v.typ.family() != t.family() || t.IsArray() && v.typ != t {
 		return 0, fmt.Errorf("%w: %s value in %s column", ErrTypeMismatch, v.typ, t)
+	}
+	if t.IsArray() {
+		return uvarintLen(uint64(len(v.s))) + len(v.s), nil
 	}
 	switch t {
 	case TypeInt16:
@@ -166,6 +170,10 @@ func encodedSize(t Type, v Value) (int, error) {
 
 // appendColumn appends the encoding of v, already checked by encodedSize.
 func appendColumn(dst []byte, t Type, v Value) []byte {
+	if t.IsArray() {
+		dst = binary.AppendUvarint(dst, uint64(len(v.s)))
+		return append(dst, v.s...)
+	}
 	switch t {
 	case TypeBool:
 		return append(dst, byte(v.i))
@@ -315,6 +323,17 @@ func decodeColumn(src []byte, t Type) (Value, int, error) {
 		return Value{}, 0, corruptRow("truncated %s", t)
 	}
 	le := binary.LittleEndian
+	if t.IsArray() {
+		l, k, err := readLength(src)
+		if err != nil {
+			return Value{}, 0, err
+		}
+		s := string(src[k : k+l])
+		if _, err := decodeArrayPayload(s, t.Elem()); err != nil {
+			return Value{}, 0, fmt.Errorf("array: %w", err)
+		}
+		return Value{typ: t, s: s}, k + l, nil
+	}
 	switch t {
 	case TypeBool:
 		if src[0] > 1 {
@@ -354,7 +373,7 @@ func skipColumn(src []byte, t Type) (int, error) {
 		}
 		return w, nil
 	}
-	if t == TypeText || t == TypeBytea {
+	if t == TypeText || t == TypeBytea || t.IsArray() {
 		l, k, err := readLength(src)
 		return k + l, err
 	}

@@ -349,6 +349,11 @@ func FuzzDecodeRow(f *testing.F) {
 	f.Add([]byte{6, 6}, []byte{2, 0, 0, 0x01, 0x05, 0x39, 0x30, 0xff, 0x7f})
 	f.Add([]byte{7}, []byte{1, 0, 3, 'a', 0, 'b'})
 	f.Add([]byte{}, []byte{0})
+	if v, err := Array(TypeInt32, []ArrayDim{{2, 1}, {1, 0}}, []Value{Int32(7), Null()}); err == nil {
+		if enc, err := EncodeRow(nil, []Type{v.Type()}, []Value{v}); err == nil {
+			f.Add([]byte{0x80 | byte(TypeInt32-1)}, enc)
+		}
+	}
 
 	f.Fuzz(func(t *testing.T, schema, src []byte) {
 		if len(schema) > 16 {
@@ -357,6 +362,9 @@ func FuzzDecodeRow(f *testing.F) {
 		types := make([]Type, len(schema))
 		for i, b := range schema {
 			types[i] = Type(b%uint8(numTypes-1) + 1)
+			if b >= 0x80 {
+				types[i] = ArrayOf(types[i])
+			}
 		}
 		row, err := DecodeRow(src, types, nil)
 		for col := range types {

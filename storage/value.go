@@ -61,6 +61,9 @@ var typeNames = [numTypes]string{
 
 // String returns the Postgres name of the type.
 func (t Type) String() string {
+	if t.IsArray() && t.Elem() > TypeNull && t.Elem() < numTypes {
+		return typeNames[t.Elem()] + "[]"
+	}
 	if t < numTypes {
 		return typeNames[t]
 	}
@@ -68,7 +71,10 @@ func (t Type) String() string {
 }
 
 // validColumnType reports whether t can be the type of a column.
-func validColumnType(t Type) bool { return t > TypeNull && t < numTypes }
+func validColumnType(t Type) bool {
+	e := t.Elem()
+	return e > TypeNull && e < numTypes
+}
 
 // family groups the types whose values compare with each other and share a
 // key encoding (see keyenc.go).
@@ -86,6 +92,7 @@ const (
 	famTimestamp
 	famInterval
 	famUUID
+	famArray // every array type; Compare also requires equal element families
 	famInvalid
 )
 
@@ -111,6 +118,9 @@ func (t Type) family() family {
 	if t < numTypes {
 		return typeFamilies[t]
 	}
+	if t.IsArray() && validColumnType(t) {
+		return famArray
+	}
 	return famInvalid
 }
 
@@ -129,6 +139,7 @@ func (t Type) family() family {
 //	uuid                  i, j = bytes 0-7 and 8-15, big-endian
 //	text, bytea           s
 //	numeric               d, normalized (see Numeric) and never mutated
+//	arrays                s, the payload described in array.go
 //
 // The uuid lives in i/j rather than s so that it needs no allocation.
 type Value struct {
@@ -383,7 +394,7 @@ func Compare(a, b Value) int {
 		}
 	}
 	fam := a.typ.family()
-	if fam != b.typ.family() || fam == famInvalid {
+	if fam != b.typ.family() || fam == famInvalid || fam == famArray && a.typ.Elem().family() != b.typ.Elem().family() {
 		panic("storage: Compare of incompatible types " + a.typ.String() + " and " + b.typ.String())
 	}
 	switch fam {
@@ -404,6 +415,8 @@ func Compare(a, b Value) int {
 			return c
 		}
 		return cmp.Compare(uint64(a.j), uint64(b.j))
+	case famArray:
+		return compareArrays(a, b)
 	}
 	panic("unreachable")
 }
@@ -624,6 +637,9 @@ func (v Value) String() string {
 		u := v.AsUUID()
 		h := hex.EncodeToString(u[:])
 		return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+	}
+	if v.typ.IsArray() {
+		return arrayString(v)
 	}
 	return v.typ.String() + "(?)"
 }

@@ -44,7 +44,11 @@
 //     become pdb_regex_match/imatch calls; "e NULLS FIRST" becomes
 //     pdb_nulls_first(e); DISTINCT ON (..) becomes a first select field
 //     pdb_distinct_on(..); generate_series(..) in FROM becomes the table
-//     pdb_series_<i>; nextval/currval/setval/lastval calls get quoted
+//     pdb_series_<i> (so does unnest(..)); array syntax becomes marker
+//     calls (rewrite_array.go): ARRAY[..] pdb_array, ARRAY(SELECT ..)
+//     pdb_array_sub, x[i] pdb_subscript, x[i:j] pdb_slice, @> <@ &&
+//     pdb_contains/pdb_overlap, x op ANY/ALL (array) pdb_any/pdb_all;
+//     nextval/currval/setval/lastval calls get quoted
 //     names (the MySQL grammar has its own NEXTVAL(table)). DDL the MySQL
 //     grammar cannot say is in rewrite_ddl.go: DEFAULT pdb_default(expr),
 //     SET/DROP NOT NULL as SET DEFAULT (pdb_set_not_null()), index
@@ -73,8 +77,8 @@
 //  4. pdb_cast's second argument is TypeName.String(), canonical Postgres
 //     spelling, readable with ParseTypeName; Casts lists them too.
 //  5. Operators that the MySQL lexer would misread (# starts a comment, ?
-//     is a marker, ^ is XOR, @> -> ...) are rejected with 0A000, never
-//     passed through.
+//     is a marker, ^ is XOR, -> ...) are rejected with 0A000, never
+//     passed through; @> <@ && are rewritten into calls.
 //  6. Errors are *SyntaxError with an SQLSTATE Code, a byte Pos into the
 //     text given (query for Split/Tokenize, statement for Prepare) and
 //     Position, the same place as Postgres counts it (1-based characters).
@@ -93,7 +97,7 @@
 //
 // # Not handled (the TiDB parser rejects or misreads these)
 //
-// Array subscripts and ARRAY[...], ^ (power), JSON operators, FILTER,
+// Array subscript assignment (UPDATE t SET a[1] = ..), ^ (power), JSON operators, FILTER,
 // aggregate ORDER BY (string_agg(a, ',' ORDER BY a)), UPDATE ... SET
 // (a, b) = (...), OFFSET without LIMIT, LIMIT ALL, VALUES as a
 // statement, table alias column lists other than generate_series's,

@@ -93,13 +93,14 @@ type ColumnType struct {
 	Type   TypeName
 }
 
-// Series is a generate_series(start, stop[, step]) call in FROM, written
-// as "pdb_series_<i> AS <alias>" in Text.
+// Series is a generate_series(start, stop[, step]) or unnest(array) call
+// in FROM, written as "pdb_series_<i> AS <alias>" in Text.
 type Series struct {
+	Func   string // "generate_series" or "unnest"
 	Table  string // pdb_series_<i>
 	Alias  string // table alias; "generate_series" if none was given
 	Column string // output column name; Alias's default is the alias
-	Args   *Stmt  // "SELECT start, stop[, step]"
+	Args   *Stmt  // "SELECT start, stop[, step]" or "SELECT array"
 }
 
 func (s *Stmt) rewrites() *Rewrites {
@@ -123,6 +124,21 @@ func rewriteExprs(s *Stmt, toks []Token) error {
 	casts := map[int]TypeName{}
 	toks, err := rewriteCasts(toks, casts)
 	if err != nil {
+		return err
+	}
+	if toks, err = rewriteArrayOps(toks); err != nil {
+		return err
+	}
+	if toks, err = rewriteAnyAll(toks); err != nil {
+		return err
+	}
+	if toks, err = rewriteArrayAssign(toks); err != nil {
+		return err
+	}
+	if toks, err = rewriteArrays(toks); err != nil {
+		return err
+	}
+	if toks, err = rewriteArrayNames(toks); err != nil {
 		return err
 	}
 	if toks, err = rewriteDistinctFrom(toks); err != nil {

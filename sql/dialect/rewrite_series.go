@@ -2,7 +2,8 @@ package dialect
 
 import "strconv"
 
-// rewriteSeries replaces "generate_series(a, b[, step]) [AS] g[(col)]" in
+// rewriteSeries replaces "generate_series(a, b[, step]) [AS] g[(col)]" (or
+// "unnest(array) ...") in
 // a FROM list (after FROM, JOIN, LATERAL or a comma) with
 // "pdb_series_<i> AS g" and records the call in s.Series; the arguments
 // become the nested statement "SELECT a, b[, step]". It runs last, so the
@@ -11,7 +12,7 @@ func rewriteSeries(s *Stmt, toks []Token, casts map[int]TypeName) ([]Token, erro
 	out := make([]Token, 0, len(toks))
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
-		if !(t.is("generate_series") && i+1 < len(toks) && toks[i+1].isPunct("(") && i > 0 &&
+		if !((t.is("generate_series") || t.is("unnest")) && i+1 < len(toks) && toks[i+1].isPunct("(") && i > 0 &&
 			(toks[i-1].is("from") || toks[i-1].is("join") || toks[i-1].is("lateral") || toks[i-1].isPunct(","))) {
 			out = append(out, t)
 			continue
@@ -32,7 +33,7 @@ func rewriteSeries(s *Stmt, toks []Token, casts map[int]TypeName) ([]Token, erro
 			return nil, err
 		}
 		args.NumParams = maxParam(args)
-		g := Series{Table: SeriesTablePrefix + strconv.Itoa(len(s.rewrites().Series)), Alias: "generate_series", Args: args}
+		g := Series{Func: t.Text, Table: SeriesTablePrefix + strconv.Itoa(len(s.rewrites().Series)), Alias: t.Text, Args: args}
 		j := closeAt + 1
 		if j < len(toks) && toks[j].is("as") {
 			j++
@@ -49,6 +50,9 @@ func rewriteSeries(s *Stmt, toks []Token, casts map[int]TypeName) ([]Token, erro
 			g.Column = g.Alias
 		}
 		s.Series = append(s.Series, g)
+		if toks[i-1].is("lateral") {
+			out = out[:len(out)-1] // functions in FROM are lateral anyway
+		}
 		out = append(out, synth(Ident, g.Table, t.Pos), synth(Ident, "as", t.Pos), synth(QuotedIdent, g.Alias, t.Pos))
 		i = j - 1
 	}

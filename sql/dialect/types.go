@@ -152,6 +152,8 @@ func parseType(toks []Token, i int) (TypeName, int, error) {
 		default:
 			if c, ok := typeAliases[w]; ok {
 				t.Name = c
+			} else if c, ok := typeAliases[strings.TrimPrefix(w, "_")]; ok && w[0] == '_' && c != "serial" && c != "bigserial" && c != "smallserial" {
+				t.Name, t.Array = c, 1 // _int4: pg_type's name of int4[]
 			} else {
 				t.Name = w
 			}

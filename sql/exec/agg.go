@@ -2,6 +2,7 @@ package exec
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cockroachdb/apd/v3"
@@ -29,6 +30,7 @@ import (
 //	min, max              the argument's type
 //	bool_and, bool_or     boolean
 //	string_agg            text, or bytea over bytea
+//	array_agg             the argument's array type (itself over arrays)
 func AggResultType(f plan.AggFunc, arg storage.Type) (t storage.Type, ok bool) {
 	switch f {
 	case plan.AggCount:
@@ -60,6 +62,8 @@ func AggResultType(f plan.AggFunc, arg storage.Type) (t storage.Type, ok bool) {
 		case storage.TypeText, storage.TypeBytea:
 			return arg, true
 		}
+	case plan.AggArrayAgg:
+		return storage.ArrayOf(arg.Elem()), arg != storage.TypeNull
 	}
 	return storage.TypeNull, false
 }
@@ -69,10 +73,12 @@ var errBigintRange = pgerr.New(pgerr.NumericValueOutOfRange, "bigint out of rang
 // aggCall is an aggregate's compiled argument and separator.
 type aggCall struct {
 	arg, sep evalFn // nil: count(*); nil: no separator
+	order    []evalFn
 }
 
 func compileAgg(c *Context, a plan.Aggregate) aggCall {
 	var f aggCall
+	f.order = compileAll(c, sortExprs(a.Order))
 	if a.Arg != nil {
 		f.arg = compile(c, a.Arg)
 	}
@@ -96,6 +102,19 @@ func (f aggCall) feed(acc *accumulator, r Row) error {
 			return err
 		}
 	}
+	if len(f.order) > 0 {
+		keys := make([]storage.Value, len(f.order))
+		for i, k := range f.order {
+			if keys[i], err = k(r); err != nil {
+				return err
+			}
+		}
+		acc.keys = append(acc.keys, keys)
+		if n := len(acc.elems); acc.add(arg, sep, false) == nil && len(acc.elems) == n {
+			acc.keys = acc.keys[:len(acc.keys)-1] // a DISTINCT duplicate
+		}
+		return nil
+	}
 	return acc.add(arg, sep, f.arg == nil)
 }
 
@@ -113,16 +132,18 @@ func (f aggCall) feed(acc *accumulator, r Row) error {
 type accumulator struct {
 	agg   plan.Aggregate
 	sem   *sem.Context
-	seen  map[string]bool // DISTINCT: encoded values already counted
-	count int64           // values aggregated (rows, for count(*))
-	any   bool            // a non-NULL value was seen
-	first storage.Type    // type of the first value: sum's result type, string_agg's
-	best  storage.Value   // min, max
-	b     bool            // bool_and, bool_or
-	isum  int64           // integer sum not yet in dsum
-	dsum  *apd.Decimal    // integer sum that overflowed isum; nil if none
-	sum   storage.Value   // non-integer sum; NULL before the first
-	parts []string        // string_agg
+	seen  map[string]bool   // DISTINCT: encoded values already counted
+	count int64             // values aggregated (rows, for count(*))
+	any   bool              // a non-NULL value was seen
+	first storage.Type      // type of the first value: sum's result type, string_agg's
+	best  storage.Value     // min, max
+	b     bool              // bool_and, bool_or
+	isum  int64             // integer sum not yet in dsum
+	dsum  *apd.Decimal      // integer sum that overflowed isum; nil if none
+	sum   storage.Value     // non-integer sum; NULL before the first
+	parts []string          // string_agg
+	elems []storage.Value   // array_agg
+	keys  [][]storage.Value // array_agg ORDER BY keys, one per element
 	seps  []string
 }
 
@@ -139,7 +160,7 @@ func (a *accumulator) add(v, sep storage.Value, star bool) error {
 		a.count++
 		return nil
 	}
-	if v.IsNull() {
+	if v.IsNull() && a.agg.Func != plan.AggArrayAgg {
 		return nil // aggregates skip NULLs
 	}
 	if a.seen != nil {
@@ -177,6 +198,8 @@ func (a *accumulator) add(v, sep storage.Value, star bool) error {
 		a.seps = append(a.seps, s)
 	case plan.AggSum, plan.AggAvg:
 		return a.addSum(v)
+	case plan.AggArrayAgg:
+		a.elems = append(a.elems, v)
 	}
 	return nil
 }
@@ -279,6 +302,40 @@ func (a *accumulator) rawResult() (storage.Value, error) {
 		return storage.Text(sb.String()), nil
 	case plan.AggSum:
 		return a.total()
+	case plan.AggArrayAgg:
+		// a.agg.Type is the result array type; over arrays (anyarray)
+		// each input is a sub-array.
+		// result must not change the accumulator (windows read it and
+		// go on adding): sort a copy.
+		elems := a.elems
+		switch {
+		case len(a.agg.Order) > 0:
+			idx := make([]int, len(a.elems))
+			for i := range idx {
+				idx[i] = i
+			}
+			slices.SortStableFunc(idx, func(x, y int) int {
+				for k, sk := range a.agg.Order {
+					if d := compareSortKey(a.keys[x][k], a.keys[y][k], sk); d != 0 {
+						return d
+					}
+				}
+				return 0
+			})
+			sorted := make([]storage.Value, len(idx))
+			for i, j := range idx {
+				sorted[i] = a.elems[j]
+			}
+			elems = sorted
+		case a.agg.Distinct:
+			// Postgres sorts a DISTINCT aggregate's input.
+			elems = slices.Clone(elems)
+			slices.SortStableFunc(elems, storage.Compare)
+		}
+		if a.agg.Nested {
+			return accumArrays(a.agg.Type.Elem(), elems)
+		}
+		return sem.ArrayConstruct(a.agg.Type.Elem(), elems, false)
 	case plan.AggAvg:
 		s, err := a.total()
 		if err != nil {
@@ -306,9 +363,33 @@ func conform(ctx *sem.Context, v storage.Value, t storage.Type) (storage.Value, 
 
 func aggName(f plan.AggFunc) string {
 	names := [...]string{plan.AggCount: "count", plan.AggSum: "sum", plan.AggAvg: "avg", plan.AggMin: "min",
-		plan.AggMax: "max", plan.AggBoolAnd: "bool_and", plan.AggBoolOr: "bool_or", plan.AggStringAgg: "string_agg"}
+		plan.AggMax: "max", plan.AggBoolAnd: "bool_and", plan.AggBoolOr: "bool_or", plan.AggStringAgg: "string_agg",
+		plan.AggArrayAgg: "array_agg"}
 	if int(f) < len(names) {
 		return names[f]
 	}
 	return fmt.Sprintf("aggregate %d", f)
+}
+
+// accumArrays is array_agg over arrays (array_agg_array_transfn): the
+// inputs become the rows of an array of one more dimension.
+func accumArrays(elem storage.Type, arrays []storage.Value) (storage.Value, error) {
+	var dims []storage.ArrayDim
+	var out []storage.Value
+	for i, v := range arrays {
+		if v.IsNull() {
+			return vNull, pgerr.New(pgerr.NullValueNotAllowed, "cannot accumulate null arrays")
+		}
+		a := v.AsArray()
+		if len(a.Dims) == 0 {
+			return vNull, pgerr.New(pgerr.ArraySubscriptError, "cannot accumulate empty arrays")
+		}
+		if i == 0 {
+			dims = a.Dims
+		} else if !slices.Equal(dims, a.Dims) {
+			return vNull, pgerr.New(pgerr.ArraySubscriptError, "cannot accumulate arrays of different dimensionality")
+		}
+		out = append(out, a.Elems...)
+	}
+	return sem.MakeArray(elem, append([]storage.ArrayDim{{Len: int32(len(arrays)), Lower: 1}}, dims...), out)
 }

@@ -99,6 +99,20 @@ func Build(c *Context, n plan.Node) (Iterator, error) {
 		return buildValues(c, n)
 	case *plan.Series:
 		return buildSeries(c, n)
+	case *plan.Unnest:
+		return buildUnnest(c, n)
+	case *plan.LateralJoin:
+		l, err := Build(c, n.Left)
+		if err != nil {
+			return nil, err
+		}
+		return &lateralIter{c: c, left: l, right: n.Right}, nil
+	case *plan.ProjectSet:
+		in, err := Build(c, n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &projectSetIter{in: in, srf: n.SRF}, nil
 	case *plan.Virtual:
 		if c.Virtual == nil {
 			return nil, errNotBuilt(n)

@@ -96,3 +96,134 @@ func (s *seriesIter) Next() (Row, error) {
 }
 
 func (s *seriesIter) Close() error { s.done = true; return nil }
+
+// unnestIter returns an array's elements, one row each.
+type unnestIter struct {
+	elems []storage.Value
+	row   Row
+}
+
+func buildUnnest(c *Context, n *plan.Unnest) (Iterator, error) {
+	v, err := compile(c, n.Array)(nil)
+	if err != nil {
+		return nil, err
+	}
+	it := &unnestIter{row: make(Row, 1)}
+	if !v.IsNull() {
+		it.elems = sem.ArrayElems(v)
+	}
+	return it, nil
+}
+
+func (u *unnestIter) Next() (Row, error) {
+	if len(u.elems) == 0 {
+		return nil, io.EOF
+	}
+	u.row[0], u.elems = u.elems[0], u.elems[1:]
+	return u.row, nil
+}
+
+func (u *unnestIter) Close() error { u.elems = nil; return nil }
+
+// projectSetIter expands the array columns srf of its input's rows.
+type projectSetIter struct {
+	in     Iterator
+	srf    []int
+	cur    Row               // the input row being expanded
+	elems  [][]storage.Value // per srf column
+	k, n   int               // next element index, rows for cur
+	row    Row
+	closed bool
+}
+
+func (p *projectSetIter) Next() (Row, error) {
+	for p.k >= p.n {
+		r, err := p.in.Next()
+		if err != nil {
+			return nil, err
+		}
+		p.cur, p.k, p.n = r, 0, 0
+		p.elems = p.elems[:0]
+		for _, i := range p.srf {
+			var es []storage.Value
+			if !r[i].IsNull() {
+				es = sem.ArrayElems(r[i])
+			}
+			p.elems = append(p.elems, es)
+			p.n = max(p.n, len(es))
+		}
+	}
+	p.row = append(p.row[:0], p.cur...)
+	for j, i := range p.srf {
+		if p.k < len(p.elems[j]) {
+			p.row[i] = p.elems[j][p.k]
+		} else {
+			p.row[i] = storage.Null()
+		}
+	}
+	p.k++
+	return p.row, nil
+}
+
+func (p *projectSetIter) Close() error {
+	if p.closed {
+		return nil
+	}
+	p.closed = true
+	return p.in.Close()
+}
+
+// lateralIter runs its right side once per left row, with that row on the
+// Context's outer stack while the right side is built and read (not while
+// the caller holds a joined row: expressions above read their own outer
+// rows).
+type lateralIter struct {
+	c      *Context
+	left   Iterator
+	right  plan.Node
+	cur    Row
+	it     Iterator // right side for cur; nil before the first row
+	row    Row
+	closed bool
+}
+
+func (l *lateralIter) Next() (Row, error) {
+	for {
+		if l.it != nil {
+			l.c.outer = append(l.c.outer, l.cur)
+			r, err := l.it.Next()
+			l.c.outer = l.c.outer[:len(l.c.outer)-1]
+			if err == nil {
+				l.row = append(append(l.row[:0], l.cur...), r...)
+				return l.row, nil
+			}
+			l.it.Close()
+			l.it = nil
+			if err != io.EOF {
+				return nil, err
+			}
+		}
+		r, err := l.left.Next()
+		if err != nil {
+			return nil, err
+		}
+		l.cur = append(l.cur[:0], r...)
+		l.c.outer = append(l.c.outer, l.cur)
+		l.it, err = Build(l.c, l.right)
+		l.c.outer = l.c.outer[:len(l.c.outer)-1]
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+func (l *lateralIter) Close() error {
+	if l.closed {
+		return nil
+	}
+	l.closed = true
+	if l.it != nil {
+		l.it.Close()
+	}
+	return l.left.Close()
+}

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/persiandb/persiandb/sql/plan"
+	"github.com/persiandb/persiandb/sql/sem"
 	"github.com/persiandb/persiandb/storage"
 )
 
@@ -61,7 +62,7 @@ func compileSubquery(c *Context, e plan.Subquery) evalFn {
 	)
 	hashed := e.Kind == plan.SubAny && e.Op == plan.EQ || all && e.Op == plan.NE
 	run := func() error {
-		if e.Kind == plan.SubScalar || e.Kind == plan.SubExists {
+		if e.Kind == plan.SubScalar || e.Kind == plan.SubExists || e.Kind == plan.SubArray {
 			v, err := runSingle(c, e)
 			single = v
 			return err
@@ -85,7 +86,7 @@ func compileSubquery(c *Context, e plan.Subquery) evalFn {
 			}
 			done = true
 		}
-		if e.Kind == plan.SubScalar || e.Kind == plan.SubExists {
+		if e.Kind == plan.SubScalar || e.Kind == plan.SubExists || e.Kind == plan.SubArray {
 			return single, nil
 		}
 		l, err := left(row)
@@ -115,6 +116,14 @@ func runSingle(c *Context, e plan.Subquery) (storage.Value, error) {
 		found := false
 		err := eachRow(c, e.Plan, func(Row) bool { found = true; return false })
 		return storage.Bool(found), err
+	}
+	if e.Kind == plan.SubArray {
+		t := e.Plan.Columns()[0].Type
+		var vals []storage.Value
+		if err := eachRow(c, e.Plan, func(r Row) bool { vals = append(vals, r[0]); return true }); err != nil {
+			return vNull, err
+		}
+		return sem.ArrayConstruct(t.Elem(), vals, t.IsArray())
 	}
 	v, n := vNull, 0
 	err := eachRow(c, e.Plan, func(r Row) bool {

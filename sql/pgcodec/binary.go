@@ -31,6 +31,9 @@ const (
 // panic, so that one bad column cannot take down the connection.
 func AppendBinary(buf []byte, v storage.Value, t planner.Type) ([]byte, error) {
 	vt := v.Type()
+	if t.IsArray() {
+		return appendArrayBinary(buf, v, t)
+	}
 	switch t.T {
 	case storage.TypeBool:
 		if vt != storage.TypeBool {
@@ -119,6 +122,13 @@ func float32Bits(f float64) uint32 {
 // column. Malformed input is an error, never a panic: a length that does
 // not fit the type is ErrBinaryFormat (22P03).
 func DecodeBinary(src []byte, t planner.Type) (storage.Value, error) {
+	if t.IsArray() {
+		v, err := decodeArrayBinary(src, t)
+		if err != nil {
+			return storage.Value{}, err
+		}
+		return planner.ApplyTypmod(v, t, false)
+	}
 	v, err := decodeBinary(src, t.T)
 	if err != nil {
 		return storage.Value{}, err

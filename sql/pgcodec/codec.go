@@ -25,6 +25,9 @@ func BinaryOK(oid uint32) bool {
 		planner.OIDInterval, planner.OIDUUID:
 		return true
 	}
+	if t, ok := planner.TypeByOID(oid); ok && t.IsArray() {
+		return BinaryOK(t.ElemOID())
+	}
 	return false
 }
 

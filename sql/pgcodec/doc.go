@@ -18,6 +18,7 @@
 //	codec.go    format codes, BinaryOK, the text format
 //	binary.go   the binary format of every type but numeric
 //	numeric.go  numeric's base-10000 binary format
+//	array.go    the binary array format (array_send / array_recv)
 //	encoding.go UTF-8 verification, as pg_verify_mbstr does for client text
 //	errors.go   the errors DecodeBinary returns
 //

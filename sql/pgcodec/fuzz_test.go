@@ -54,7 +54,9 @@ func FuzzDecodeBinary(f *testing.F) {
 		if wire2, _ := AppendBinary(nil, again, typ); !bytes.Equal(wire, wire2) {
 			t.Fatalf("%s %x: re-encoding is not a fixed point: %.200x then %.200x", typ.Name, src, wire, wire2)
 		}
-		if typ.T != storage.TypeNumeric && typ.T != storage.TypeBool && !bytes.Equal(src, wire) {
+		// Arrays: array_recv accepts the has-nulls flag whatever the
+		// elements; their numerics and booleans normalize too.
+		if typ.T != storage.TypeNumeric && typ.T != storage.TypeBool && !typ.IsArray() && !bytes.Equal(src, wire) {
 			t.Fatalf("%s %x re-encodes as %.200x", typ.Name, src, wire)
 		}
 		// Text output must not panic either, and must read back.

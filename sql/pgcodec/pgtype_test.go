@@ -87,6 +87,25 @@ func pgtypeCases() []pgtypeCase {
 		pgtype.UUID{Valid: true},
 		pgtype.UUID{Bytes: [16]byte{0xa0, 0xee, 0xbc, 0x99, 0x9c, 0x0b, 0x4e, 0xf8, 0xbb, 0x6d, 0x6b, 0xb9, 0xbd, 0x38, 0x0a, 0x11}, Valid: true},
 		pgtype.UUID{Bytes: [16]byte{15: 0xff}, Valid: true})
+	// Arrays (pgtype's ArrayCodec over each element codec).
+	one, seven := int32(1), int32(7)
+	add(1007, []int32{}, []int32{1, -2, math.MaxInt32}, []*int32{&one, nil, &seven},
+		pgtype.Array[int32]{Elements: []int32{1, 2, 3, 4, 5, 6}, Dims: []pgtype.ArrayDimension{{Length: 2, LowerBound: 1}, {Length: 3, LowerBound: 1}}, Valid: true},
+		pgtype.Array[int32]{Elements: []int32{7, 8}, Dims: []pgtype.ArrayDimension{{Length: 2, LowerBound: 0}}, Valid: true})
+	add(1000, []bool{true, false})
+	add(1005, []int16{math.MinInt16, 0})
+	add(1016, []int64{math.MinInt64, math.MaxInt64})
+	add(1021, []float32{1.5, float32(math.Inf(-1))})
+	add(1022, []float64{0.1, -0.25, math.MaxFloat64})
+	add(1231, []pgtype.Numeric{num(150, -2), {NaN: true, Valid: true}})
+	add(1009, []string{"", "a b", `x"y`, "NULL", "{}", "back\\slash", "tab\t,comma"})
+	add(1015, []string{"varchar ✓"})
+	add(1001, [][]byte{{0, 1, 0xff}, {}})
+	add(1182, []pgtype.Date{{Time: utc(2024, 2, 29, 0, 0, 0, 0), Valid: true}, {InfinityModifier: pgtype.Infinity, Valid: true}})
+	add(1115, []pgtype.Timestamp{{Time: utc(1969, 7, 20, 20, 17, 40, 123456), Valid: true}})
+	add(1185, []pgtype.Timestamptz{{Time: utc(2021, 6, 1, 10, 34, 56, 500000), Valid: true}})
+	add(1187, []pgtype.Interval{{Months: 14, Days: 3, Microseconds: 14706789000, Valid: true}})
+	add(2951, []pgtype.UUID{{Bytes: [16]byte{15: 0xff}, Valid: true}})
 	return cs
 }
 
@@ -162,6 +181,19 @@ func pgtypeEqual(want, got any) bool {
 	case pgtype.Timestamptz:
 		g := got.(pgtype.Timestamptz)
 		return w.Valid == g.Valid && w.InfinityModifier == g.InfinityModifier && w.Time.Equal(g.Time)
+	}
+	// Arrays: element by element with the rules above.
+	if wv := reflect.ValueOf(want); wv.Kind() == reflect.Slice && wv.Type().Elem().Kind() != reflect.Uint8 {
+		gv := reflect.ValueOf(got)
+		if gv.Len() != wv.Len() {
+			return false
+		}
+		for i := 0; i < wv.Len(); i++ {
+			if !pgtypeEqual(wv.Index(i).Interface(), gv.Index(i).Interface()) {
+				return false
+			}
+		}
+		return true
 	}
 	return reflect.DeepEqual(want, got)
 }

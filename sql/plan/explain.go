@@ -53,6 +53,14 @@ func explainNode(n Node, depth int, out *[]string) {
 		}
 	case *Series:
 		*out = append(*out, head+"Function Scan on generate_series")
+	case *Unnest:
+		*out = append(*out, head+"Function Scan on unnest")
+	case *ProjectSet:
+		*out = append(*out, head+"ProjectSet")
+		inputs = []Node{n.Input}
+	case *LateralJoin:
+		*out = append(*out, head+"Nested Loop (lateral)")
+		inputs = []Node{n.Left, n.Right}
 	case *Virtual:
 		*out = append(*out, head+"Function Scan on "+n.Name)
 	case *RecursiveUnion:

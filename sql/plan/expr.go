@@ -89,6 +89,10 @@ const (
 	// SubAll: Left Op ALL (...): false if some comparison is false, else
 	// NULL if some is NULL, else true (true for no rows).
 	SubAll
+	// SubArray: ARRAY(SELECT ...), the single column's values as an
+	// array ('{}' for no rows; a column of arrays gives one more
+	// dimension).
+	SubArray
 )
 
 // Subquery evaluates a query inside an expression. Plan may hold Outer

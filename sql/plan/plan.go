@@ -70,6 +70,32 @@ type Series struct {
 	Col               Column
 }
 
+// Unnest is unnest(Array) in FROM: one row per element of the array, in
+// storage order (NULL or an empty array gives no rows). Array is evaluated
+// once.
+type Unnest struct {
+	Array Expr
+	Col   Column
+}
+
+// LateralJoin joins each Left row with the rows of Right, a function scan
+// whose arguments read that row (as plan.Outer depth 1): FROM t,
+// unnest(t.a). Rows are Left's columns followed by Right's.
+type LateralJoin struct {
+	Left, Right Node
+}
+
+// ProjectSet expands set-returning functions of a select list
+// (unnest(array)): columns SRF of Input hold arrays; each input row gives
+// as many rows as its longest such array (none if all are empty or
+// NULL), the arrays' elements in turn, NULL past a shorter one's end, and
+// the other columns repeated.
+type ProjectSet struct {
+	Input Node
+	SRF   []int
+	Cols  []Column
+}
+
 // Virtual reads a system view whose rows live outside the catalog and
 // the log (persiandb_checkpoints): the executor asks its Context for them
 // each time the plan runs, so a cached plan never shows stale rows.
@@ -168,6 +194,7 @@ const (
 	AggBoolAnd
 	AggBoolOr
 	AggStringAgg
+	AggArrayAgg // array_agg: NULLs are kept; over arrays, one more dimension
 )
 
 // Aggregate is one aggregate call.
@@ -176,7 +203,12 @@ type Aggregate struct {
 	Arg      Expr // nil for count(*)
 	Sep      Expr // string_agg's separator
 	Distinct bool
-	Type     storage.Type // result type
+	// Nested: array_agg over arrays (each input a sub-array).
+	Nested bool
+	// Order is array_agg(x ORDER BY ...): the values are collected in
+	// this order (keys evaluated on the input rows).
+	Order []SortKey
+	Type  storage.Type // result type
 }
 
 // Group groups its input by GroupBy and computes Aggs; output rows are the
@@ -247,7 +279,12 @@ func (n *Scan) Columns() []Column   { return tableColumns(n.Table) }
 func (n *IndexScan) Columns() []Column {
 	return tableColumns(n.Table)
 }
-func (n *Series) Columns() []Column         { return []Column{n.Col} }
+func (n *Series) Columns() []Column     { return []Column{n.Col} }
+func (n *Unnest) Columns() []Column     { return []Column{n.Col} }
+func (n *ProjectSet) Columns() []Column { return n.Cols }
+func (n *LateralJoin) Columns() []Column {
+	return append(append([]Column(nil), n.Left.Columns()...), n.Right.Columns()...)
+}
 func (n *Virtual) Columns() []Column        { return n.Cols }
 func (n *RecursiveUnion) Columns() []Column { return n.Cols }
 func (n *WorkTable) Columns() []Column      { return n.Cols }
@@ -268,6 +305,9 @@ func (*Values) node()         {}
 func (*Scan) node()           {}
 func (*IndexScan) node()      {}
 func (*Series) node()         {}
+func (*Unnest) node()         {}
+func (*ProjectSet) node()     {}
+func (*LateralJoin) node()    {}
 func (*Virtual) node()        {}
 func (*RecursiveUnion) node() {}
 func (*WorkTable) node()      {}

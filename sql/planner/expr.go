@@ -227,6 +227,8 @@ var arithOps = map[opcode.Op]sem.BinOp{
 	opcode.Mod: sem.OpMod,
 }
 
+var cmpOpText = [...]string{plan.EQ: "=", plan.NE: "<>", plan.LT: "<", plan.LE: "<=", plan.GT: ">", plan.GE: ">=", plan.NotDistinct: "IS NOT DISTINCT FROM"}
+
 var cmpOps = map[opcode.Op]plan.CmpOp{
 	opcode.EQ: plan.EQ, opcode.NE: plan.NE, opcode.LT: plan.LT, opcode.LE: plan.LE,
 	opcode.GT: plan.GT, opcode.GE: plan.GE, opcode.NullEQ: plan.NotDistinct,
@@ -284,6 +286,10 @@ func (p *Planner) boolOperand(c exprCtx, n ast.ExprNode, op opcode.Op) (plan.Exp
 // compare binds l op r: open sides take the other side's type, and
 // different types meet at their common type.
 func (p *Planner) compare(op plan.CmpOp, l, r texpr) (texpr, error) {
+	if !l.open() && !r.open() && (l.t.IsArray() || r.t.IsArray()) && l.t.T != r.t.T {
+		// No implicit casts between array types (anyarray = anyarray).
+		return texpr{}, errOperator(l, cmpOpText[op], r)
+	}
 	if !l.open() && !r.open() && family(l.t.T) != family(r.t.T) {
 		if _, ok := widen(l.t.T, r.t.T); !ok {
 			_, err := sem.BinaryType(sem.OpEq+sem.BinOp(min(op, plan.GE)), l.t.T, r.t.T)

@@ -418,11 +418,22 @@ func (p *Planner) flatten(n ast.ResultSetNode, parent *scope, items *[]*fromItem
 			return p.flatten(n.Left, parent, items, conds)
 		}
 		if n.Tp == ast.CrossJoin && len(n.Using) == 0 && !n.NaturalJoin && !n.StraightJoin {
+			ni, nc := len(*items), len(*conds)
 			if err := p.flatten(n.Left, parent, items, conds); err != nil {
 				return err
 			}
 			if err := p.flatten(n.Right, parent, items, conds); err != nil {
-				return err
+				if !isFunctionScan(n.Right) || pgerr.CodeOf(err) != pgerr.UndefinedTable && pgerr.CodeOf(err) != pgerr.UndefinedColumn {
+					return err
+				}
+				// A function in FROM that reads the items before it:
+				// implicitly LATERAL, as in Postgres.
+				*items, *conds = (*items)[:ni], (*conds)[:nc]
+				rel, err := p.lateral(n.Left, n.Right.(*ast.TableSource), parent)
+				if err != nil {
+					return err
+				}
+				*items = append(*items, &fromItem{rel: rel})
 			}
 			if n.On != nil {
 				for _, c := range splitAnd(n.On.Expr, nil) {
@@ -446,6 +457,35 @@ func (p *Planner) flatten(n ast.ResultSetNode, parent *scope, items *[]*fromItem
 		return nil
 	}
 	return notSupported("FROM item %T is not supported", n)
+}
+
+// isFunctionScan reports whether n is a function call in FROM
+// (generate_series or unnest, pdb_series_<i> in the text).
+func isFunctionScan(n ast.ResultSetNode) bool {
+	ts, ok := n.(*ast.TableSource)
+	if !ok {
+		return false
+	}
+	tn, ok := ts.Source.(*ast.TableName)
+	return ok && strings.HasPrefix(tn.Name.O, dialect.SeriesTablePrefix)
+}
+
+// lateral plans left, then the function scan right with left's columns
+// visible to its arguments (as outer references one level out).
+func (p *Planner) lateral(left ast.ResultSetNode, right *ast.TableSource, parent *scope) (*relation, error) {
+	l, err := p.fromRelation(left, parent)
+	if err != nil {
+		return nil, err
+	}
+	lat := &scope{parent: parent, cols: l.sc.cols}
+	p.levels = append(p.levels, new(bool)) // the left row is one level out
+	it, err := p.tableSource(right, lat)
+	p.levels = p.levels[:len(p.levels)-1]
+	if err != nil {
+		return nil, err
+	}
+	sc := &scope{parent: parent, cols: append(append([]column(nil), l.sc.cols...), it.rel.sc.cols...)}
+	return &relation{node: &plan.LateralJoin{Left: l.node, Right: it.rel.node}, sc: sc}, nil
 }
 
 // fromRelation plans any FROM subtree as one relation.

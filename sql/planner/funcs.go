@@ -32,6 +32,9 @@ func (p *Planner) call(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 	if aggFuncs[name] {
 		return texpr{}, p.misplacedAgg(c, name)
 	}
+	if arrayFuncs[name] {
+		return p.arrayCall(c, n)
+	}
 	switch name {
 	case dialect.FuncCast:
 		return p.castCall(c, n)
@@ -43,6 +46,9 @@ func (p *Planner) call(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 		r, err := p.expr(c, n.Args[1])
 		if err != nil {
 			return r, err
+		}
+		if !l.open() && l.t.IsArray() || !r.open() && r.t.IsArray() {
+			return p.arrayConcat(l, r)
 		}
 		return p.arith(sem.OpConcat, l, r)
 	case dialect.FuncConcat:
@@ -148,7 +154,10 @@ func (p *Planner) castCall(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 	if err != nil {
 		return texpr{}, err
 	}
-	x, err := p.expr(c, n.Args[0])
+	x, ok, err := p.castArrayCtor(c, n.Args[0], t)
+	if !ok {
+		x, err = p.expr(c, n.Args[0])
+	}
 	if err != nil {
 		return x, err
 	}

@@ -91,6 +91,7 @@ func (p *Planner) groupItem(in *scope, e ast.ExprNode, fields []*ast.SelectField
 var aggByName = map[string]plan.AggFunc{
 	"count": plan.AggCount, "sum": plan.AggSum, "avg": plan.AggAvg, "min": plan.AggMin, "max": plan.AggMax,
 	"bool_and": plan.AggBoolAnd, "every": plan.AggBoolAnd, "bool_or": plan.AggBoolOr, "string_agg": plan.AggStringAgg,
+	"array_agg": plan.AggArrayAgg,
 }
 
 // aggregate binds one aggregate call.
@@ -101,6 +102,21 @@ func (p *Planner) aggregate(c exprCtx, n ast.Node) (plan.Aggregate, string, erro
 	switch n := n.(type) {
 	case *ast.AggregateFuncExpr:
 		name, args, distinct = strings.ToLower(n.F), n.Args, n.Distinct
+		if name == "group_concat" {
+			// array_agg, written so (dialect): drop the separator the
+			// grammar adds.
+			name, args = "array_agg", args[:len(args)-1]
+			if n.Order != nil {
+				agg, name, err := p.aggCall(c, name, args, distinct, false)
+				if err == nil {
+					agg.Order, err = p.aggOrder(c, n.Order, distinct, args)
+				}
+				if err != nil {
+					err = p.locate(n, err)
+				}
+				return agg, name, err
+			}
+		}
 		if n.Order != nil {
 			return plan.Aggregate{}, "", notSupported("ORDER BY inside an aggregate is not supported")
 		}
@@ -147,6 +163,12 @@ func (p *Planner) aggCall(c exprCtx, name string, args []ast.ExprNode, distinct,
 		}
 		agg.Type = storage.TypeBool
 		return agg, name, nil
+	case plan.AggArrayAgg:
+		if x, err = p.settle(x); err != nil {
+			return agg, "", err
+		}
+		agg.Arg, agg.Type, agg.Nested = x.e, storage.ArrayOf(x.t.T.Elem()), x.t.IsArray()
+		return agg, name, nil
 	case plan.AggStringAgg:
 		if agg.Arg, err = p.coerce(x, TypeOf(storage.TypeText), sem.CastImplicit); err != nil {
 			return agg, "", pgerr.New(pgerr.UndefinedFunction, "function string_agg(%s, text) does not exist", x.t.Name)
@@ -180,6 +202,33 @@ func (p *Planner) aggCall(c exprCtx, name string, args []ast.ExprNode, distinct,
 	}
 	agg.Type = t
 	return agg, name, nil
+}
+
+// aggOrder binds array_agg's ORDER BY; with DISTINCT each item must be
+// an argument, as Postgres requires.
+func (p *Planner) aggOrder(c exprCtx, ob *ast.OrderByClause, distinct bool, args []ast.ExprNode) ([]plan.SortKey, error) {
+	var keys []plan.SortKey
+	for _, it := range ob.Items {
+		e, desc, nullsFirst := sortItem(it)
+		if distinct {
+			found := false
+			for _, a := range args {
+				found = found || exprKey(a) == exprKey(e)
+			}
+			if !found {
+				return nil, at(pgerr.New(pgerr.InvalidColumnReference, "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list"), p.pos(e))
+			}
+		}
+		x, err := p.expr(c, e)
+		if err != nil {
+			return nil, err
+		}
+		if x, err = p.settle(x); err != nil {
+			return nil, err
+		}
+		keys = append(keys, plan.SortKey{Expr: x.e, Desc: desc, NullsFirst: nullsFirst})
+	}
+	return keys, nil
 }
 
 // aggType is the result type of an aggregate over an argument type.
@@ -238,6 +287,13 @@ func (p *Planner) window(in *relation, calls []*ast.WindowFuncExpr) (*relation, 
 			return nil, notSupported("window frame clauses are not supported")
 		}
 		name := strings.ToLower(w.Name)
+		args := w.Args
+		if name == "group_concat" { // array_agg (see aggregate)
+			name = "array_agg"
+			if len(args) > 1 {
+				args = args[:len(args)-1]
+			}
+		}
 		wf := plan.WindowFunc{Func: name}
 		for _, pb := range partitionItems(w.Spec.PartitionBy) {
 			x, err := p.expr(c, pb.Expr)
@@ -263,14 +319,14 @@ func (p *Planner) window(in *relation, calls []*ast.WindowFuncExpr) (*relation, 
 			}
 		}
 		if _, isAgg := aggByName[name]; isAgg {
-			star := name == "count" && (len(w.Args) == 0 || len(w.Args) == 1 && isStarArg(w.Args[0]))
-			agg, _, err := p.aggCall(c, name, w.Args, w.Distinct, star)
+			star := name == "count" && (len(args) == 0 || len(args) == 1 && isStarArg(args[0]))
+			agg, _, err := p.aggCall(c, name, args, w.Distinct, star)
 			if err != nil {
 				return nil, err
 			}
 			wf.Agg, wf.Type = &agg, agg.Type
 		} else {
-			t, err := p.windowArgs(c, &wf, w.Args)
+			t, err := p.windowArgs(c, &wf, args)
 			if err != nil {
 				return nil, err
 			}

@@ -93,6 +93,7 @@ func (p *Planner) selectStmt(n *ast.SelectStmt, parent *scope) (*relation, error
 	var cols []plan.Column
 	out := &scope{parent: parent}
 	var fieldExprs []ast.ExprNode // per output column, nil for * columns
+	var srfCols []int             // unnest(..) items: array-valued until ProjectSet
 	for _, f := range fields {
 		if f.WildCard != nil {
 			idx, err := starColumns(in.sc, f.WildCard)
@@ -108,18 +109,21 @@ func (p *Planner) selectStmt(n *ast.SelectStmt, parent *scope) (*relation, error
 			}
 			continue
 		}
-		x, err := p.expr(c, f.Expr)
+		x, srf, err := p.selectItem(c, f.Expr)
 		if err != nil {
 			return nil, err
 		}
-		if x, err = p.settle(x); err != nil {
-			return nil, err
+		if srf {
+			srfCols = append(srfCols, len(exprs))
 		}
 		name := f.AsName.O
 		if name == "" {
 			name = columnName(f.Expr)
 		}
 		oc := column{name: name, typ: x.t}
+		if srf {
+			oc.typ, x.col = x.t.Elem(), nil
+		}
 		if x.col != nil {
 			oc.tableID, oc.colNum = x.col.tableID, x.col.colNum
 		}
@@ -208,6 +212,14 @@ func (p *Planner) selectStmt(n *ast.SelectStmt, parent *scope) (*relation, error
 		}
 	}
 	node := plan.Node(&plan.Project{Input: input, Exprs: exprs, Cols: cols})
+	if len(srfCols) > 0 {
+		setCols := append([]plan.Column(nil), cols...)
+		for _, i := range srfCols {
+			setCols[i].Type = setCols[i].Type.Elem()
+		}
+		node = &plan.ProjectSet{Input: node, SRF: srfCols, Cols: setCols}
+		cols = setCols
+	}
 	switch {
 	case len(onKeys) > 0:
 		sortKeys := keys
@@ -239,6 +251,29 @@ func (p *Planner) selectStmt(n *ast.SelectStmt, parent *scope) (*relation, error
 		rel = &relation{node: &plan.Project{Input: rel.node, Exprs: trim, Cols: cols[:visible]}, sc: out}
 	}
 	return rel, nil
+}
+
+// selectItem binds one select-list expression; unnest(array) as a whole
+// item is a set-returning function (srf): its value is the array, which a
+// ProjectSet expands.
+func (p *Planner) selectItem(c exprCtx, n ast.ExprNode) (x texpr, srf bool, err error) {
+	if f, ok := n.(*ast.FuncCallExpr); ok && f.FnName.L == "unnest" && len(f.Args) == 1 {
+		if x, err = p.expr(c, f.Args[0]); err != nil {
+			return x, false, err
+		}
+		if x, err = p.arrayOperand(x, Type{}); err != nil {
+			return x, false, err
+		}
+		if !x.t.IsArray() {
+			return x, false, p.locate(n, errNoFunction("unnest", []texpr{x}))
+		}
+		return x, true, nil
+	}
+	if x, err = p.expr(c, n); err != nil {
+		return x, false, err
+	}
+	x, err = p.settle(x)
+	return x, false, err
 }
 
 // starColumns expands * or t.* to column positions. In a grouped query
@@ -287,12 +322,18 @@ func columnName(e ast.ExprNode) string {
 	case *ast.FuncCallExpr:
 		switch e.FnName.L {
 		case dialect.FuncCast:
-			if n := columnName(e.Args[0]); n != "?column?" {
+			// Postgres names a cast after its operand, unless that name
+			// itself only came from a cast's type (x::int[]::bigint[] is
+			// int8).
+			if n := columnName(e.Args[0]); n != "?column?" && !typeNamedCast(e.Args[0]) {
 				return n
 			}
 			if v, ok := e.Args[1].(*test_driver.ValueExpr); ok {
 				if tn, err := dialect.ParseTypeName(v.GetString()); err == nil {
 					if t, err := ResolveType(tn); err == nil {
+						if t.IsArray() {
+							return t.Elem().Typname() // int[] is int4
+						}
 						return t.Typname()
 					}
 				}
@@ -304,13 +345,26 @@ func columnName(e ast.ExprNode) string {
 			return "concat"
 		case dialect.FuncExtract:
 			return "extract"
-		case dialect.FuncRegexMatch, dialect.FuncRegexIMatch:
+		case dialect.FuncRegexMatch, dialect.FuncRegexIMatch, dialect.FuncAny, dialect.FuncAll,
+			dialect.FuncContains, dialect.FuncOverlap:
 			return "?column?"
+		case dialect.FuncArray, dialect.FuncArraySub:
+			return "array"
+		case dialect.FuncSubscript, dialect.FuncSlice:
+			return columnName(e.Args[0])
+		case dialect.FuncCardinality:
+			return "cardinality"
 		}
 		return e.FnName.L
 	case *ast.AggregateFuncExpr:
+		if strings.EqualFold(e.F, "group_concat") {
+			return "array_agg" // see dialect's rewriteArrayAgg
+		}
 		return strings.ToLower(e.F)
 	case *ast.WindowFuncExpr:
+		if strings.EqualFold(e.Name, "group_concat") {
+			return "array_agg"
+		}
 		return strings.ToLower(e.Name)
 	case *ast.CaseExpr:
 		return "case"
@@ -328,6 +382,22 @@ func columnName(e ast.ExprNode) string {
 		}
 	}
 	return "?column?"
+}
+
+// typeNamedCast reports whether columnName names e after a cast's type.
+func typeNamedCast(e ast.ExprNode) bool {
+	for {
+		p, ok := e.(*ast.ParenthesesExpr)
+		if !ok {
+			break
+		}
+		e = p.Expr
+	}
+	f, ok := e.(*ast.FuncCallExpr)
+	if !ok || f.FnName.L != dialect.FuncCast {
+		return false
+	}
+	return columnName(f.Args[0]) == "?column?" || typeNamedCast(f.Args[0])
 }
 
 // sortItem unwraps an ORDER BY item: NULLS FIRST/LAST arrive as marker

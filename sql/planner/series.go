@@ -28,6 +28,9 @@ func (p *Planner) series(name string, parent *scope) (*fromItem, error) {
 		return nil, err
 	}
 	sel, ok := node.(*ast.SelectStmt)
+	if ok && def.Func == "unnest" {
+		return p.unnest(def, sel, parent)
+	}
 	if !ok || len(sel.Fields.Fields) < 2 || len(sel.Fields.Fields) > 3 {
 		return nil, pgerr.New(pgerr.UndefinedFunction, "function generate_series takes 2 or 3 arguments")
 	}
@@ -90,4 +93,34 @@ func (p *Planner) unifyTo(xs []texpr, t Type) ([]plan.Expr, Type, error) {
 		out[i] = e
 	}
 	return out, t, nil
+}
+
+// unnest plans unnest(array) in FROM.
+func (p *Planner) unnest(def *dialect.Series, sel *ast.SelectStmt, parent *scope) (*fromItem, error) {
+	outer := p.stmt
+	p.stmt = def.Args
+	defer func() { p.stmt = outer }()
+	c := exprCtx{sc: &scope{parent: parent}, clause: "functions in FROM"}
+	xs := make([]texpr, len(sel.Fields.Fields))
+	for i, f := range sel.Fields.Fields {
+		x, err := p.expr(c, f.Expr)
+		if err != nil {
+			return nil, err
+		}
+		xs[i] = x
+	}
+	if len(xs) != 1 {
+		return nil, notSupported("unnest with %d arguments is not supported", len(xs))
+	}
+	arr, err := p.arrayOperand(xs[0], Type{})
+	if err != nil {
+		return nil, err
+	}
+	if !arr.t.IsArray() {
+		return nil, errNoFunction("unnest", xs)
+	}
+	t := arr.t.Elem()
+	n := &plan.Unnest{Array: arr.e, Col: plan.Column{Name: def.Column, Type: t.T}}
+	sc := &scope{parent: parent, cols: []column{{table: def.Alias, name: def.Column, typ: t}}}
+	return &fromItem{rel: &relation{node: n, sc: sc}}, nil
 }

@@ -91,6 +91,10 @@ func applyTypmod(v storage.Value, t Type, explicit bool) (storage.Value, error) 
 	if t.Typmod < 0 || v.IsNull() {
 		return v, nil
 	}
+	if t.IsArray() {
+		et := t.Elem()
+		return sem.MapArray(v, et.T, func(e storage.Value) (storage.Value, error) { return applyTypmod(e, et, explicit) })
+	}
 	switch t.Name {
 	case "character varying":
 		return sem.ApplyVarcharTypmod(v, int(t.Typmod-4), explicit)

@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"strings"
+
 	"github.com/persiandb/persiandb/sql/dialect"
 	"github.com/persiandb/persiandb/sql/pgerr"
 	"github.com/persiandb/persiandb/storage"
@@ -37,6 +39,35 @@ const (
 	OIDUUID        = 2950
 )
 
+// Array type OIDs (pg_type.typarray of each element type).
+var arrayOIDs = map[uint32]uint32{
+	OIDBool: 1000, OIDInt2: 1005, OIDInt4: 1007, OIDInt8: 1016, OIDFloat4: 1021, OIDFloat8: 1022,
+	OIDNumeric: 1231, OIDText: 1009, OIDVarchar: 1015, OIDBpchar: 1014, OIDBytea: 1001, OIDDate: 1182,
+	OIDTimestamp: 1115, OIDTimestampTZ: 1185, OIDInterval: 1187, OIDUUID: 2951,
+}
+
+// IsArray reports whether t is an array type.
+func (t Type) IsArray() bool { return t.T.IsArray() }
+
+// Elem is an array type's element type, with the array's modifier
+// (varchar(10)[] has elements of varchar(10)).
+func (t Type) Elem() Type {
+	return Type{T: t.T.Elem(), Name: strings.TrimSuffix(t.Name, "[]"), Typmod: t.Typmod}
+}
+
+// ArrayOf is the array type of elements of type t.
+func ArrayOf(t Type) Type {
+	return Type{T: storage.ArrayOf(t.T), Name: t.Name + "[]", Typmod: t.Typmod}
+}
+
+// ElemOID is the element type OID of an array type, 0 for other types.
+func (t Type) ElemOID() uint32 {
+	if !t.IsArray() {
+		return 0
+	}
+	return t.Elem().OID()
+}
+
 var storageOIDs = map[storage.Type]uint32{
 	storage.TypeBool: OIDBool, storage.TypeBytea: OIDBytea, storage.TypeInt64: OIDInt8,
 	storage.TypeInt16: OIDInt2, storage.TypeInt32: OIDInt4, storage.TypeText: OIDText,
@@ -54,6 +85,9 @@ var typnames = map[uint32]string{
 
 // OID is the type's pg_type OID, as RowDescription sends it.
 func (t Type) OID() uint32 {
+	if t.IsArray() {
+		return arrayOIDs[t.Elem().OID()]
+	}
 	switch t.Name {
 	case "character varying":
 		return OIDVarchar
@@ -66,8 +100,13 @@ func (t Type) OID() uint32 {
 	return OIDText
 }
 
-// Typname is pg_type.typname ("int4", "varchar").
-func (t Type) Typname() string { return typnames[t.OID()] }
+// Typname is pg_type.typname ("int4", "varchar", "_int4").
+func (t Type) Typname() string {
+	if t.IsArray() {
+		return "_" + t.Elem().Typname()
+	}
+	return typnames[t.OID()]
+}
 
 // Size is pg_type.typlen (-1 for variable length).
 func (t Type) Size() int16 {
@@ -97,6 +136,12 @@ func TypeOf(t storage.Type) Type {
 // TypeByOID maps a parameter type OID a client sent; 0 (unspecified) and
 // unknown OIDs give false.
 func TypeByOID(oid uint32) (Type, bool) {
+	for e, a := range arrayOIDs {
+		if a == oid {
+			et, _ := TypeByOID(e)
+			return ArrayOf(et), true
+		}
+	}
 	switch oid {
 	case OIDVarchar:
 		return Type{T: storage.TypeText, Name: "character varying", Typmod: -1}, true
@@ -126,7 +171,16 @@ var storageTypes = map[string]storage.Type{
 // ResolveType maps a type name from SQL text to a Type, or 42704.
 func ResolveType(tn dialect.TypeName) (Type, error) {
 	if tn.Array > 0 {
-		return Type{}, pgerr.New(pgerr.FeatureNotSupported, "array types are not supported: %s", tn.String())
+		// int[][] is int[]: Postgres does not enforce declared dimensions.
+		tn.Array = 0
+		if tn.Serial() {
+			return Type{}, pgerr.New(pgerr.UndefinedObject, "type \"%s[]\" does not exist", tn.Name)
+		}
+		et, err := ResolveType(tn)
+		if err != nil {
+			return Type{}, err
+		}
+		return ArrayOf(et), nil
 	}
 	st, ok := storageTypes[tn.Name]
 	if !ok {

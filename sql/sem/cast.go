@@ -82,6 +82,12 @@ func castContextOf(from, to storage.Type) (CastContext, bool) {
 		return CastAssignment, true
 	case from == storage.TypeText:
 		return CastExplicit, true
+	case from.IsArray() && to.IsArray():
+		// array_map: the element cast's context (Postgres's
+		// find_coercion_pathway for arrays).
+		return castContextOf(from.Elem(), to.Elem())
+	case from.IsArray() || to.IsArray():
+		return 0, false
 	}
 	c, ok := castTable[castKey{from, to}]
 	return c, ok
@@ -116,6 +122,8 @@ func Cast(ctx *Context, v storage.Value, to storage.Type) (storage.Value, error)
 		return storage.Text(Format(v, ctx.loc())), nil
 	case from == storage.TypeText:
 		return ParseText(ctx, v.AsString(), to)
+	case from.IsArray():
+		return castArray(ctx, v, to.Elem())
 	}
 	switch from {
 	case storage.TypeInt16, storage.TypeInt32, storage.TypeInt64:

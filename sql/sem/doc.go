@@ -18,6 +18,8 @@
 //	datetime_arith.go  date/timestamp/interval operators
 //	compare.go         CompareValues, three-valued logic (Tri, And, Or, Not)
 //	numeric.go         numeric division, sqrt, exp, ln, log, power with Postgres's result scales
+//	array.go           array_in / array_out, array casts (element by element)
+//	funcs_array.go     the array functions and operators (the planner types them)
 //	registry.go        Func, Lookup: function overload resolution
 //	funcs_*.go         the scalar functions
 //

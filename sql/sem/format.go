@@ -54,6 +54,9 @@ func AppendFormat(b []byte, v storage.Value, loc *time.Location) []byte {
 	case storage.TypeUUID:
 		return appendUUID(b, v.AsUUID())
 	}
+	if v.Type().IsArray() {
+		return appendArray(b, v, loc)
+	}
 	panic("sem: Format of unknown type " + v.Type().String())
 }
 

@@ -16,6 +16,9 @@ import (
 // Errors carry their SQLSTATE: 22P02 for malformed input, 22003 for values
 // out of range, 22007/22008 for dates and times.
 func ParseText(ctx *Context, s string, t storage.Type) (storage.Value, error) {
+	if t.IsArray() {
+		return parseArray(ctx, s, t)
+	}
 	switch t {
 	case storage.TypeBool:
 		return parseBool(s)

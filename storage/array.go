@@ -311,10 +311,22 @@ func readKeyUint32(src []byte, mask byte) (uint32, error) {
 // arrayString is String for arrays: Postgres's array output with each
 // element formatted by String, for debugging.
 func arrayString(v Value) string {
+	return string(AppendArrayText(nil, v, func(b []byte, e Value) []byte {
+		if e.typ == TypeBool { // array_out prints booleans as boolout does
+			return append(b, "ft"[e.i])
+		}
+		return append(b, e.String()...)
+	}))
+}
+
+// AppendArrayText appends Postgres's text form of array v (array_out):
+// the bounds if some lower bound is not 1, then the nested braces, with
+// each non-NULL element written by elem (into a scratch buffer, then
+// quoted as AppendArrayElem does).
+func AppendArrayText(b []byte, v Value, elem func(b []byte, e Value) []byte) []byte {
 	a := v.AsArray()
-	var b []byte
 	if len(a.Dims) == 0 {
-		return "{}"
+		return append(b, '{', '}')
 	}
 	if nonDefaultBounds(a.Dims) {
 		for _, d := range a.Dims {
@@ -323,6 +335,7 @@ func arrayString(v Value) string {
 		b = append(b, '=')
 	}
 	i := 0
+	var scratch []byte
 	var walk func(dim int)
 	walk = func(dim int) {
 		b = append(b, '{')
@@ -340,16 +353,13 @@ func arrayString(v Value) string {
 				b = append(b, "NULL"...)
 				continue
 			}
-			if e.typ == TypeBool { // array_out prints booleans as boolout does
-				b = append(b, "ft"[e.i])
-				continue
-			}
-			b = AppendArrayElem(b, e.String())
+			scratch = elem(scratch[:0], e)
+			b = AppendArrayElem(b, string(scratch))
 		}
 		b = append(b, '}')
 	}
 	walk(0)
-	return string(b)
+	return b
 }
 
 // nonDefaultBounds reports whether some lower bound is not 1 (the array's

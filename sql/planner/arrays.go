@@ -31,17 +31,7 @@ var arrayFuncs = map[string]bool{
 // fnExpr is a call of f, folded when every argument is a constant (and
 // f succeeds on them). Strict calls are NULL for any NULL argument.
 func fnExpr(name string, t Type, strict bool, args []plan.Expr, f func([]storage.Value) (storage.Value, error)) texpr {
-	consts := make([]storage.Value, len(args))
-	all := true
-	for i, a := range args {
-		c, ok := a.(plan.Const)
-		if !ok {
-			all = false
-			break
-		}
-		consts[i] = c.Value
-	}
-	if all {
+	if consts, all := constValues(args); all {
 		nullArg := false
 		for _, v := range consts {
 			nullArg = nullArg || v.IsNull()

@@ -103,23 +103,26 @@ func (p *Planner) call(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 	return p.funcExpr(f, es), nil
 }
 
+// constValues returns the arguments' values if every one is a constant.
+func constValues(args []plan.Expr) ([]storage.Value, bool) {
+	consts := make([]storage.Value, len(args))
+	for i, a := range args {
+		c, ok := a.(plan.Const)
+		if !ok {
+			return nil, false
+		}
+		consts[i] = c.Value
+	}
+	return consts, true
+}
+
 // funcExpr calls a resolved function; constant arguments of a
 // non-volatile function fold at plan time.
 func (p *Planner) funcExpr(f *sem.Func, args []plan.Expr) texpr {
 	ctx := p.Sem
 	t := TypeOf(f.Ret)
 	if !f.Volatile && !timeDependent[f.Name] {
-		consts := make([]storage.Value, len(args))
-		all := true
-		for i, a := range args {
-			c, ok := a.(plan.Const)
-			if !ok {
-				all = false
-				break
-			}
-			consts[i] = c.Value
-		}
-		if all {
+		if consts, all := constValues(args); all {
 			if v, err := f.Call(ctx, consts); err == nil {
 				return texpr{e: plan.Const{Value: v}, t: t}
 			}

@@ -319,49 +319,7 @@ func MakeArray(elem storage.Type, dims []storage.ArrayDim, elems []storage.Value
 
 // appendArray is array_out.
 func appendArray(b []byte, v storage.Value, loc *time.Location) []byte {
-	a := v.AsArray()
-	if len(a.Dims) == 0 {
-		return append(b, '{', '}')
-	}
-	for _, d := range a.Dims {
-		if d.Lower != 1 {
-			for _, d := range a.Dims {
-				b = append(b, '[')
-				b = strconv.AppendInt(b, int64(d.Lower), 10)
-				b = append(b, ':')
-				b = strconv.AppendInt(b, int64(d.Lower)+int64(d.Len)-1, 10)
-				b = append(b, ']')
-			}
-			b = append(b, '=')
-			break
-		}
-	}
-	i := 0
-	var scratch []byte
-	var walk func(dim int)
-	walk = func(dim int) {
-		b = append(b, '{')
-		for k := int32(0); k < a.Dims[dim].Len; k++ {
-			if k > 0 {
-				b = append(b, ',')
-			}
-			if dim+1 < len(a.Dims) {
-				walk(dim + 1)
-				continue
-			}
-			e := a.Elems[i]
-			i++
-			if e.IsNull() {
-				b = append(b, "NULL"...)
-				continue
-			}
-			scratch = AppendFormat(scratch[:0], e, loc)
-			b = storage.AppendArrayElem(b, string(scratch))
-		}
-		b = append(b, '}')
-	}
-	walk(0)
-	return b
+	return storage.AppendArrayText(b, v, func(b []byte, e storage.Value) []byte { return AppendFormat(b, e, loc) })
 }
 
 // castArray converts every element of an array to elem (array to array

@@ -427,25 +427,26 @@ func ArrayContains(ctx *Context, x, y storage.Value) (bool, error) {
 		if e.IsNull() {
 			return false, nil
 		}
-		found := false
-		for _, f := range a.Elems {
-			if f.IsNull() {
-				continue
-			}
-			c, err := CompareValues(ctx, e, f)
-			if err != nil {
-				return false, err
-			}
-			if c == 0 {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false, nil
+		found, err := holds(ctx, a.Elems, e)
+		if !found || err != nil {
+			return false, err
 		}
 	}
 	return true, nil
+}
+
+// holds reports whether some non-NULL element of elems equals e.
+func holds(ctx *Context, elems []storage.Value, e storage.Value) (bool, error) {
+	for _, f := range elems {
+		if f.IsNull() {
+			continue
+		}
+		c, err := CompareValues(ctx, e, f)
+		if err != nil || c == 0 {
+			return err == nil, err
+		}
+	}
+	return false, nil
 }
 
 // ArrayOverlap is a && b: some non-NULL element is in both.
@@ -455,17 +456,8 @@ func ArrayOverlap(ctx *Context, x, y storage.Value) (bool, error) {
 		if e.IsNull() {
 			continue
 		}
-		for _, f := range a.Elems {
-			if f.IsNull() {
-				continue
-			}
-			c, err := CompareValues(ctx, e, f)
-			if err != nil {
-				return false, err
-			}
-			if c == 0 {
-				return true, nil
-			}
+		if found, err := holds(ctx, a.Elems, e); found || err != nil {
+			return found, err
 		}
 	}
 	return false, nil

@@ -144,7 +144,7 @@ func (c *Checkpointer) flush(ctx context.Context, created *[]string, id, version
 func (c *Checkpointer) writeSegment(ctx context.Context, hdr SegmentHeader, from, to storage.Addr,
 	tables map[uint32]bool) (SegmentInfo, int64, storage.Addr, error) {
 	name := SegmentName(hdr.CheckpointID, hdr.Segment)
-	f, err := c.fs.Create(c.path(name))
+	f, err := createSegment(c.fs, c.path(name))
 	if err != nil {
 		return SegmentInfo{}, 0, to, err
 	}

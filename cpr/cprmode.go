@@ -165,7 +165,7 @@ func (c *Checkpointer) copyStable(ctx context.Context, cut uint64, begin, tail s
 // writeStable writes sc as one segment file, then syncs and closes it.
 func (c *Checkpointer) writeStable(ctx context.Context, hdr SegmentHeader, sc *stableCopy) (SegmentInfo, error) {
 	name := SegmentName(hdr.CheckpointID, hdr.Segment)
-	f, err := c.fs.Create(c.path(name))
+	f, err := createSegment(c.fs, c.path(name))
 	if err != nil {
 		return SegmentInfo{}, err
 	}

@@ -1,0 +1,156 @@
+package cpr
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"syscall"
+	"unsafe"
+)
+
+// DirectCreator is an FS that can create a file written around the
+// operating system's page cache. Segment files are written once, synced
+// and not read again until a restart: copying them into the page cache
+// only costs the writer. In this project's 2-core VM, writing 256 MiB and
+// syncing it took 1.0-2.0 s of system time through the page cache and
+// 0.02-0.03 s with O_DIRECT; the flush workers' write calls were most of
+// a checkpoint's CPU time.
+type DirectCreator interface {
+	// CreateDirect is Create for a file written sequentially from offset
+	// 0 (Write), whose only WriteAt is within its first directBlock
+	// bytes, and that is not read through the returned File.
+	CreateDirect(name string) (File, error)
+}
+
+var _ DirectCreator = OSFS{}
+
+// createSegment creates a segment file: directly if fsys can.
+func createSegment(fsys FS, name string) (File, error) {
+	if d, ok := fsys.(DirectCreator); ok {
+		return d.CreateDirect(name)
+	}
+	return fsys.Create(name)
+}
+
+// directBlock is the alignment O_DIRECT needs of buffers, offsets and
+// lengths (the logical block size of any disk in use is at most this).
+// directBuf is how much a direct file gathers before it writes.
+const (
+	directBlock = 4096
+	directBuf   = 1 << 20
+)
+
+// CreateDirect opens name with O_DIRECT; where the file system refuses
+// it (tmpfs), it falls back to Create.
+func (fs OSFS) CreateDirect(name string) (File, error) {
+	fd, err := syscall.Open(name, syscall.O_CREAT|syscall.O_TRUNC|syscall.O_WRONLY|syscall.O_CLOEXEC|syscall.O_DIRECT, 0o600)
+	if errors.Is(err, syscall.EINVAL) {
+		return fs.Create(name)
+	}
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: name, Err: err}
+	}
+	return &directFile{f: os.NewFile(uintptr(fd), name), buf: alignedBlock(directBuf)}, nil
+}
+
+// alignedBlock returns n zero bytes starting at a directBlock boundary.
+func alignedBlock(n int) []byte {
+	b := make([]byte, n+directBlock)
+	off := (directBlock - int(uintptr(unsafe.Pointer(&b[0]))%directBlock)) % directBlock
+	return b[off : off+n : off+n]
+}
+
+// directFile is a File written with O_DIRECT: writes gather in an
+// aligned buffer written whole at aligned offsets; the last partial
+// block is written padded with zeros, and the file cut back to its
+// length, by Sync (and Close). It keeps a copy of its first block so
+// that a WriteAt there (the segment header's patch) rewrites the block.
+type directFile struct {
+	f     *os.File
+	buf   []byte // aligned; buf[:n] is the data from offset off on
+	n     int
+	off   int64 // where buf[0] goes: a multiple of directBlock
+	first []byte
+	size  int64 // bytes written so far: the file's length
+}
+
+func (d *directFile) Read([]byte) (int, error) {
+	return 0, errors.New("cpr: a direct segment file is write-only")
+}
+
+func (d *directFile) Write(p []byte) (int, error) {
+	written := 0
+	for len(p) > 0 {
+		c := copy(d.buf[d.n:], p)
+		d.n += c
+		p = p[c:]
+		written += c
+		d.size = max(d.size, d.off+int64(d.n))
+		if d.n == len(d.buf) {
+			if err := d.writeOut(d.n); err != nil {
+				return written - c, err
+			}
+			d.off += int64(d.n)
+			d.n = 0
+		}
+	}
+	return written, nil
+}
+
+// writeOut writes buf[:n] (n rounded up to whole blocks, zero padded) at
+// off, and keeps the first block's bytes.
+func (d *directFile) writeOut(n int) error {
+	if n == 0 {
+		return nil
+	}
+	whole := (n + directBlock - 1) / directBlock * directBlock
+	clear(d.buf[n:whole])
+	if d.off == 0 {
+		if d.first == nil {
+			d.first = alignedBlock(directBlock)
+		}
+		copy(d.first, d.buf[:directBlock])
+	}
+	_, err := d.f.WriteAt(d.buf[:whole], d.off)
+	return err
+}
+
+// WriteAt rewrites bytes inside the first block.
+func (d *directFile) WriteAt(p []byte, off int64) (int, error) {
+	if off < 0 || off+int64(len(p)) > directBlock || off+int64(len(p)) > d.size {
+		return 0, fmt.Errorf("cpr: direct segment file: WriteAt(%d bytes at %d) outside its written first block", len(p), off)
+	}
+	if d.off == 0 { // the first block is still in the buffer
+		return copy(d.buf[off:], p), nil
+	}
+	copy(d.first[off:], p)
+	if _, err := d.f.WriteAt(d.first, 0); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// flushTail writes the buffered bytes (the partial last block padded)
+// and cuts the file to its length. The bytes stay buffered, so that
+// later writes rewrite that block whole.
+func (d *directFile) flushTail() error {
+	if err := d.writeOut(d.n); err != nil {
+		return err
+	}
+	return d.f.Truncate(d.size)
+}
+
+func (d *directFile) Sync() error {
+	if err := d.flushTail(); err != nil {
+		return err
+	}
+	return d.f.Sync()
+}
+
+func (d *directFile) Close() error {
+	err := d.flushTail()
+	if cerr := d.f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

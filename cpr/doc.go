@@ -24,7 +24,8 @@
 //	                     to 4 per worker); N workers take the runs in turn,
 //	                     each run written and fsynced as its own segment
 //	                     (so that a run of dead versions does not leave a
-//	                     worker, or a recovery reader, idle); fsync the
+//	                     worker, or a recovery reader, idle), with O_DIRECT
+//	                     where the FS allows it (fs_direct.go); fsync the
 //	                     directory; write the manifest (temp, fsync, rename,
 //	                     fsync the directory)
 //	     -> REST         release the holds; Durable() = C; trim the sessions'

@@ -2,6 +2,7 @@ package cpr
 
 import (
 	"bytes"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -88,4 +89,58 @@ func openedDirect(t *testing.T, f *os.File) bool {
 	}
 	t.Fatal("no flags in fdinfo")
 	return false
+}
+
+// TestDirectReader: a file read through OpenDirect, with reads of any
+// size, gives back its bytes exactly, for lengths around a block and
+// the read-ahead buffer; a reader closed half-way stops its read-ahead.
+func TestDirectReader(t *testing.T) {
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, total := range []int{0, 1, directBlock - 1, directBlock, directReadBuf, directReadBuf + 1, 3*directReadBuf + 4097, 7*directReadBuf + 1} {
+		name := filepath.Join(dir, "r"+strconv.Itoa(total))
+		want := make([]byte, total)
+		for i := range want {
+			want[i] = byte(rng.Uint32())
+		}
+		if err := os.WriteFile(name, want, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		f, err := OSFS{}.OpenDirect(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d, ok := f.(*directReader); ok && !openedDirect(t, d.f) {
+			t.Fatalf("%d: not opened with O_DIRECT", total)
+		}
+		var got []byte
+		for {
+			p := make([]byte, 1+rng.IntN(700000))
+			n, err := f.Read(p)
+			got = append(got, p[:n]...)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%d: %v", total, err)
+			}
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("%d bytes: read back %d, equal %v", total, len(got), bytes.Equal(got, want))
+		}
+		// Closed after one read: the read-ahead stops (Close waits for it).
+		f, err = OSFS{}.OpenDirect(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Read(make([]byte, 10)); err != nil && err != io.EOF {
+			t.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

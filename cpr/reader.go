@@ -234,7 +234,7 @@ func readBaseSegment(fsys FS, dir string, m *Manifest, seg SegmentInfo, fn func(
 	if size != seg.Size {
 		return corruptf("segment %s: %d bytes, manifest says %d", seg.Name, size, seg.Size)
 	}
-	f, err := fsys.Open(path)
+	f, err := openSegment(fsys, path)
 	if err != nil {
 		return err
 	}

@@ -44,6 +44,16 @@ type Manifest struct {
 	Extra []byte
 }
 
+// Bytes is the size of the files the manifest names (its segments, or a
+// delta's part of the delta log).
+func (m *Manifest) Bytes() int64 {
+	var n int64
+	for _, s := range m.Segments {
+		n += s.Size
+	}
+	return n
+}
+
 // Manifest frame: magic[8] version u32 bodylen u32 body crc u32.
 const (
 	manFrameHead = 16

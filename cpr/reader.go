@@ -29,6 +29,9 @@ type Snapshot struct {
 	// and why the chain's delta log was not read to its end (a torn tail
 	// after a crash, or damage: the deltas before it are applied).
 	Skipped []string
+	// Bytes is the size of the files read (Manifest.Bytes of the base and
+	// of each delta applied).
+	Bytes int64
 }
 
 // Rows returns the number of rows in the snapshot.
@@ -112,7 +115,7 @@ func LoadID(fsys FS, dir string, id uint64) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Snapshot{Manifest: m, Base: m, Tables: map[uint32]map[string]Record{}}
+	s := &Snapshot{Manifest: m, Base: m, Tables: map[uint32]map[string]Record{}, Bytes: m.Bytes()}
 	for _, seg := range m.Segments {
 		if err := s.loadSegment(fsys, dir, seg); err != nil {
 			return nil, fmt.Errorf("checkpoint %d: %w", id, err)
@@ -121,6 +124,7 @@ func LoadID(fsys FS, dir string, id uint64) (*Snapshot, error) {
 	n, why, err := readChain(fsys, dir, m, true, func(dm *Manifest, recs []Record) error {
 		s.apply(recs)
 		s.Manifest = dm
+		s.Bytes += dm.Bytes()
 		return nil
 	})
 	if err != nil {

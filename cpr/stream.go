@@ -44,8 +44,11 @@ type StreamResult struct {
 	Base     *Manifest
 	Deltas   int
 	Skipped  []string
-	// Rows is the number of rows passed to Rows for this chain.
-	Rows int64
+	// Rows is the number of rows passed to Rows for this chain, and
+	// Bytes the size of the files it read (Manifest.Bytes of the base and
+	// of each delta applied).
+	Rows  int64
+	Bytes int64
 }
 
 // streamBatch is the most rows LoadStream passes to Rows at a time, and
@@ -90,7 +93,7 @@ func streamID(fsys FS, dir string, id uint64, opts StreamOptions) (*StreamResult
 	if err != nil {
 		return nil, err
 	}
-	res := &StreamResult{Manifest: m, Base: m}
+	res := &StreamResult{Manifest: m, Base: m, Bytes: m.Bytes()}
 	// The deltas first: the last write of each key in the chain.
 	// LoadID reads them after the segments, so an error that is not about
 	// their content (I/O) is reported only if the segments are intact.
@@ -100,6 +103,7 @@ func streamID(fsys FS, dir string, id uint64, opts StreamOptions) (*StreamResult
 			over[overrideKey(nil, r.Table, r.Key)] = r
 		}
 		res.Manifest = dm
+		res.Bytes += dm.Bytes()
 		return nil
 	})
 	res.Deltas = n

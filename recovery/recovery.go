@@ -96,6 +96,9 @@ type Result struct {
 	// IgnoredRows counts rows of tables the recovered catalog does not
 	// name (dropped below the cut; their storage was not yet released).
 	IgnoredRows int
+	// Bytes is the size of the checkpoint files read: the chain's full
+	// checkpoint and the deltas applied.
+	Bytes int64
 	// Sessions are the recovered commit points by session name.
 	Sessions map[string]uint64
 	// Timings: reading and verifying the checkpoint and loading its rows
@@ -140,12 +143,12 @@ func Open(dir string, opts Options) (*Result, error) {
 		if err = ld.fromSnapshot(snap); err != nil {
 			return nil, fmt.Errorf("recovery: reading checkpoint %d in %s: %w", opts.ID, dir, err)
 		}
-		mf, res.Base, res.Deltas, res.Skipped = snap.Manifest, snap.Base, snap.Deltas, snap.Skipped
+		mf, res.Base, res.Deltas, res.Skipped, res.Bytes = snap.Manifest, snap.Base, snap.Deltas, snap.Skipped, snap.Bytes
 	} else {
 		var sr *cpr.StreamResult
 		sr, err = cpr.LoadStream(opts.FS, dir, cpr.StreamOptions{Begin: ld.begin, Rows: ld.rows, End: ld.end, Workers: opts.Workers})
 		if err == nil {
-			mf, res.Base, res.Deltas, res.Skipped = sr.Manifest, sr.Base, sr.Deltas, sr.Skipped
+			mf, res.Base, res.Deltas, res.Skipped, res.Bytes = sr.Manifest, sr.Base, sr.Deltas, sr.Skipped, sr.Bytes
 		}
 	}
 	switch {

@@ -302,10 +302,16 @@ func logRecovery(log zerolog.Logger, dir string, rec *recovery.Result) {
 	for _, t := range rec.Tables {
 		rows.Int(t.Name, t.Rows)
 	}
+	points := zerolog.Dict()
+	for name, p := range rec.Sessions {
+		points.Uint64(name, p)
+	}
 	mf := rec.Manifest
 	log.Info().Uint64("checkpoint", mf.ID).Uint64("chain", rec.Base.ID).Int("deltas", rec.Deltas).
 		Uint64("version", mf.Version).Uint64("cut", mf.Cut).Int("rows", rec.Rows()).Dict("table_rows", rows).
+		Int64("bytes", rec.Bytes).
 		Int("catalog_rows", rec.CatalogRows).Int("ignored_rows", rec.IgnoredRows).Int("sessions", len(rec.Sessions)).
+		Dict("session_points", points).
 		Dur("read", rec.ReadTime).Dur("load", rec.LoadTime).Dur("indexes", rec.IndexTime).Dur("took", rec.Total).
 		Msg("recovered from checkpoint")
 }

@@ -194,6 +194,9 @@ func TestRecoverSQL(t *testing.T) {
 	if res.Manifest == nil || res.Deltas != 1 || len(res.Skipped) != 0 {
 		t.Fatalf("recovered manifest %+v, %d deltas, skipped %v; want the delta on the full checkpoint", res.Manifest, res.Deltas, res.Skipped)
 	}
+	if want := res.Base.Bytes() + res.Manifest.Bytes(); res.Bytes != want || res.Base.Bytes() == 0 || res.Manifest.Bytes() == 0 {
+		t.Errorf("recovered %d bytes, want the full checkpoint's %d and the delta's %d", res.Bytes, res.Base.Bytes(), res.Manifest.Bytes())
+	}
 	if got := strconv.FormatUint(res.Sessions["alice"], 10); got != alicePoint {
 		t.Errorf("recovered point of alice %s, want %s", got, alicePoint)
 	}

@@ -113,7 +113,25 @@ func (d *directFile) writeOut(n int) error {
 		copy(d.first, d.buf[:directBlock])
 	}
 	_, err := d.f.WriteAt(d.buf[:whole], d.off)
+	if errors.Is(err, syscall.EINVAL) && clearDirect(d.f) == nil {
+		// A file system that takes O_DIRECT at open but not at write
+		// time: write this file through the page cache.
+		_, err = d.f.WriteAt(d.buf[:whole], d.off)
+	}
 	return err
+}
+
+// clearDirect turns O_DIRECT off on f's descriptor (F_SETFL may clear it
+// on Linux).
+func clearDirect(f *os.File) error {
+	flags, _, errno := syscall.Syscall(syscall.SYS_FCNTL, f.Fd(), syscall.F_GETFL, 0)
+	if errno != 0 {
+		return errno
+	}
+	if _, _, errno := syscall.Syscall(syscall.SYS_FCNTL, f.Fd(), syscall.F_SETFL, flags&^syscall.O_DIRECT); errno != 0 {
+		return errno
+	}
+	return nil
 }
 
 // WriteAt rewrites bytes inside the first block.
@@ -240,6 +258,12 @@ func (r *directReader) readAhead() {
 			return
 		}
 		n, err := syscall.Pread(int(r.f.Fd()), buf, off)
+		if err == syscall.EINVAL && clearDirect(r.f) == nil {
+			// O_DIRECT taken at open, refused at read: read through
+			// the page cache (whole buffers still, so the end is found
+			// the same way).
+			n, err = syscall.Pread(int(r.f.Fd()), buf, off)
+		}
 		switch {
 		case err != nil:
 			n, err = 0, &os.PathError{Op: "read", Path: r.f.Name(), Err: err}

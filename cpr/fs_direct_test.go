@@ -144,3 +144,27 @@ func TestDirectReader(t *testing.T) {
 		}
 	}
 }
+
+// TestClearDirect: the fallback for a file system that refuses O_DIRECT
+// writes after the open turns the flag off, and the file then takes
+// unaligned writes.
+func TestClearDirect(t *testing.T) {
+	f, err := OSFS{}.CreateDirect(filepath.Join(t.TempDir(), "f"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, ok := f.(*directFile)
+	if !ok {
+		t.Skip("the file system refused O_DIRECT at open: nothing to clear")
+	}
+	defer d.Close()
+	if err := clearDirect(d.f); err != nil {
+		t.Fatal(err)
+	}
+	if openedDirect(t, d.f) {
+		t.Fatal("O_DIRECT still set")
+	}
+	if _, err := d.f.WriteAt([]byte("abc"), 1); err != nil {
+		t.Fatalf("unaligned write after clearDirect: %v", err)
+	}
+}

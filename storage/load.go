@@ -159,19 +159,21 @@ func (t *Table) FinishLoad(workers int) {
 		return
 	}
 	p := &t.point
-	tab := p.tab.Load()
-	if (p.used+p.deleted+n)*4 > len(tab.e)*3 {
-		if t.mu.pk.Len() != n {
-			// Keys from elsewhere too: take them all from the btree.
-			p.reserveLocked(t, t.mu.pk.Len())
-			return
-		}
-		tab = newPointTable(n)
-		p.used, p.deleted = 0, 0
-		defer p.tab.Store(tab) // unpublished until filled: no CAS contention with readers
+	if tab := p.tab.Load(); (p.used+p.deleted+n)*4 <= len(tab.e)*3 {
+		p.insertHashed(tab, pending, n, workers)
+		p.used += n
+		return
 	}
+	if t.mu.pk.Len() != n {
+		// Keys from elsewhere too: take them all from the btree.
+		p.reserveLocked(t, t.mu.pk.Len())
+		return
+	}
+	// A new table, filled before it is published.
+	tab := newPointTable(n)
 	p.insertHashed(tab, pending, n, workers)
-	p.used += n
+	p.used, p.deleted = n, 0
+	p.tab.Store(tab)
 }
 
 // keyBlock hands out the btree's key strings of one batch from a single

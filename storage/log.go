@@ -107,12 +107,22 @@ func (l *Log) PagesAllocated() int64 { return l.pagesAllocated.Load() }
 
 // newPage allocates a page; the caller holds mu, or owns the log alone.
 func (l *Log) newPage() *page {
+	l.notePageLocked()
+	return l.allocPage()
+}
+
+// allocPage returns a new page, not yet counted as the log's.
+func (l *Log) allocPage() *page {
+	w := make([]uint64, l.pageSize/8)
+	return &page{words: w, bytes: unsafe.Slice((*byte)(unsafe.Pointer(&w[0])), l.pageSize)}
+}
+
+// notePageLocked counts one more page held by the log (and its peak).
+func (l *Log) notePageLocked() {
 	l.mu.held++
 	if l.mu.held > l.pagesAllocated.Load() {
 		l.pagesAllocated.Store(l.mu.held)
 	}
-	w := make([]uint64, l.pageSize/8)
-	return &page{words: w, bytes: unsafe.Slice((*byte)(unsafe.Pointer(&w[0])), l.pageSize)}
 }
 
 // Record returns a view of the record at a. The caller holds an epoch guard
@@ -219,16 +229,12 @@ func (l *Log) prefetch() {
 		if full {
 			return
 		}
-		w := make([]uint64, l.pageSize/8)
-		for i := 0; i < len(w); i += 4096 / 8 {
-			w[i] = 0
+		p := l.allocPage()
+		for i := 0; i < len(p.words); i += 4096 / 8 {
+			p.words[i] = 0
 		}
-		p := &page{words: w, bytes: unsafe.Slice((*byte)(unsafe.Pointer(&w[0])), l.pageSize)}
 		l.mu.Lock()
-		l.mu.held++
-		if l.mu.held > l.pagesAllocated.Load() {
-			l.pagesAllocated.Store(l.mu.held)
-		}
+		l.notePageLocked()
 		l.mu.pool = append(l.mu.pool, p)
 		l.mu.Unlock()
 	}

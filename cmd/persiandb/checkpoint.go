@@ -105,17 +105,15 @@ func checkpointList(dir string, w io.Writer) error {
 	fmt.Fprintln(tw, "CHAIN\tID\tKIND\tVERSION\tCUT\tSTARTED\tFINISHED\tSEGMENTS\tRECORDS\tBYTES\tSTATUS")
 	row := func(chain uint64, m *cpr.Manifest, kind, status string) {
 		var recs uint64
-		var bytes int64
 		for _, s := range m.Segments {
 			recs += s.Records
-			bytes += s.Size
 		}
 		segs := fmt.Sprint(len(m.Segments))
 		if !m.Full {
 			segs = "-" // a delta's records live in the delta log
 		}
 		fmt.Fprintf(tw, "%d\t%d\t%s\t%d\t%#x\t%s\t%s\t%s\t%d\t%d\t%s\n", chain, m.ID, kind, m.Version, m.Cut,
-			fmtTime(m.Started), fmtTime(m.Finished), segs, recs, bytes, status)
+			fmtTime(m.Started), fmtTime(m.Finished), segs, recs, m.Bytes(), status)
 	}
 	for _, c := range l.Chains {
 		if c.Base == nil {

@@ -117,6 +117,19 @@ func contains(xs []int, x int) bool {
 	return false
 }
 
+// arrayArg is the array first argument of function name: xs[0] typed as
+// an array, or no such function.
+func (p *Planner) arrayArg(name string, xs []texpr) (texpr, error) {
+	arr, err := p.arrayOperand(xs[0], Type{})
+	if err != nil {
+		return arr, err
+	}
+	if !arr.t.IsArray() {
+		return texpr{}, errNoFunction(name, xs)
+	}
+	return arr, nil
+}
+
 // arrayOperand types an operand that must be an array: an open one takes
 // type t (text[] if t is not an array).
 func (p *Planner) arrayOperand(x texpr, t Type) (texpr, error) {
@@ -213,12 +226,9 @@ func (p *Planner) arrayCallNode(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 		if err := args(2); err != nil {
 			return texpr{}, err
 		}
-		arr, err := p.arrayOperand(xs[0], Type{})
+		arr, err := p.arrayArg(name, xs)
 		if err != nil {
 			return arr, err
-		}
-		if !arr.t.IsArray() {
-			return texpr{}, errNoFunction(name, xs)
 		}
 		dim, err := p.coerce(xs[1], TypeOf(storage.TypeInt32), sem.CastImplicit)
 		if err != nil {
@@ -232,12 +242,9 @@ func (p *Planner) arrayCallNode(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 		if err := args(1); err != nil {
 			return texpr{}, err
 		}
-		arr, err := p.arrayOperand(xs[0], Type{})
+		arr, err := p.arrayArg(name, xs)
 		if err != nil {
 			return arr, err
-		}
-		if !arr.t.IsArray() {
-			return texpr{}, errNoFunction(name, xs)
 		}
 		t := TypeOf(storage.TypeInt32)
 		f := sem.ArrayNdims
@@ -327,12 +334,9 @@ func (p *Planner) arrayCallNode(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 		if len(xs) != 2 && len(xs) != 3 {
 			return texpr{}, errNoFunction(name, xs)
 		}
-		arr, err := p.arrayOperand(xs[0], Type{})
+		arr, err := p.arrayArg(name, xs)
 		if err != nil {
 			return arr, err
-		}
-		if !arr.t.IsArray() {
-			return texpr{}, errNoFunction(name, xs)
 		}
 		es := []plan.Expr{arr.e}
 		for _, x := range xs[1:] {

@@ -81,6 +81,23 @@ type Options struct {
 	// Mode is how WAIT_FLUSH writes the state: ModePersian (default) or
 	// ModeCPR, the copy-then-flush baseline for measurement (cprmode.go).
 	Mode Mode
+	// Recovered, when the manager was recovered from a checkpoint in
+	// Dir, says which; nil for a new database. If it is the newest state
+	// of the newest chain, checkpoints extend that chain with deltas
+	// instead of starting with a full one (see Recovered).
+	Recovered *Recovered
+}
+
+// Recovered is the state a manager was recovered to, for
+// Options.Recovered.
+type Recovered struct {
+	// ID is the checkpoint recovered (a full checkpoint or a delta).
+	ID uint64
+	// Start is the log's tail once recovery loaded the rows: every record
+	// below it was loaded from the checkpoint, so it is committed below
+	// the checkpoint's cut, and every record written since lies at or
+	// above it. The chain's next delta scans from here.
+	Start storage.Addr
 }
 
 // Info describes one checkpoint attempt.
@@ -249,7 +266,9 @@ func New(m *txn.Manager, opts Options) (*Checkpointer, error) {
 			var mf *Manifest
 			if mf, err = DecodeManifest(b); err == nil {
 				// The chain's newest delta, if any, is the newest state.
-				if last, lerr := newestInChain(c.fs, opts.Dir, mf); lerr == nil {
+				base := mf
+				last, tail, lerr := newestInChain(c.fs, opts.Dir, mf)
+				if lerr == nil {
 					mf = last
 				} else {
 					c.log.Warn().Err(lerr).Uint64("chain", id).Msg("delta log unreadable; starting from the chain's full checkpoint")
@@ -267,6 +286,11 @@ func New(m *txn.Manager, opts Options) (*Checkpointer, error) {
 				c.durable.Store(mf.Cut)
 				for _, p := range mf.Sessions {
 					c.run.points[p.Name] = p.Serial
+				}
+				if lerr == nil {
+					if err := c.continueChain(base, mf, tail); err != nil {
+						c.log.Warn().Err(err).Uint64("chain", base.ID).Msg("cannot extend the recovered chain; the next checkpoint is full")
+					}
 				}
 				break
 			}

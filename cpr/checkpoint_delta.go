@@ -2,6 +2,8 @@ package cpr
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"github.com/persiandb/persiandb/storage"
 )
@@ -65,6 +67,55 @@ func (c *Checkpointer) deltaTooLargeLocked(begin, tail storage.Addr) bool {
 	}
 	scan := float64(tail - from)
 	return scan >= bigDeltaScan && scan > c.opts.DeltaFraction*float64(ch.baseBytes)
+}
+
+// continueChain makes the chain of base, whose newest good state is last
+// (its delta log read up to tail), the chain the next checkpoints extend,
+// when the manager was recovered to exactly that state
+// (Options.Recovered). A torn delta log tail, left by a crash while a
+// delta was written, is cut off; a log damaged otherwise is left alone,
+// and so is a state recovery did not restore (an older checkpoint, a
+// fallback): the next checkpoint then starts a new chain. New calls it
+// before the checkpointer is shared.
+func (c *Checkpointer) continueChain(base, last *Manifest, tail chainTail) error {
+	rec := c.opts.Recovered
+	switch {
+	case rec == nil || rec.ID != last.ID:
+		return nil // not recovered from this state: a new chain
+	case c.opts.DeltaFraction < 0 || c.opts.Mode == ModeCPR:
+		return nil // every checkpoint is full anyway
+	case tail.end == 0:
+		return errors.New(tail.why) // no delta log
+	case tail.why != "" && !tail.torn:
+		return fmt.Errorf("delta log damaged: %s", tail.why)
+	}
+	name := DeltaLogName(base.ID)
+	f, err := c.fs.OpenAppend(c.path(name), tail.end)
+	if err != nil {
+		return fmt.Errorf("cpr: reopening %s: %w", name, err)
+	}
+	if tail.torn {
+		// The cut must be durable before anything is appended after it.
+		if err := f.Sync(); err != nil {
+			_ = f.Close()
+			return fmt.Errorf("cpr: syncing %s after cutting its torn tail: %w", name, err)
+		}
+		c.log.Info().Str("delta_log", name).Int64("size", tail.end).Msg("cut the torn tail off the recovered chain's delta log")
+	}
+	c.run.chain = chainState{
+		id:         base.ID,
+		log:        &deltaLog{f: f, name: name, size: tail.end},
+		baseBytes:  base.Bytes(),
+		deltaBytes: tail.end - deltaHeaderSize,
+		deltas:     tail.deltas,
+		start:      rec.Start,
+	}
+	// As after a checkpoint: hold the GC horizon below every commit the
+	// next delta must see (all of them come after recovery).
+	c.run.hold = c.m.RegisterReader(c.m.Visible())
+	c.log.Info().Uint64("chain", base.ID).Uint64("from", last.ID).Int("deltas", tail.deltas).
+		Msg("checkpoints extend the recovered chain with deltas")
+	return nil
 }
 
 // endChainLocked forgets the current chain (after a failure, or when a

@@ -224,36 +224,38 @@ var errDeltaTorn = fmt.Errorf("%w: delta log ends inside a delta (torn tail)", E
 // follows the previous delta (chain, previous id and cut). keep says
 // whether records are collected for fn (false: metadata only).
 //
-// It returns the number of deltas passed to fn and, if the log does not
-// end cleanly after the last of them, why: errDeltaTorn for a log ending
-// inside a delta, another ErrCorrupt for damage. The deltas before the
-// damage are good: each is a prefix of the history. An I/O error or
-// ErrNewerFormat is returned as it is.
-func readDeltaLog(r io.Reader, base *Manifest, keep bool, fn deltaHandler) (int, error) {
+// It returns the number of deltas passed to fn, the file offset where the
+// last of them ends (where a continued chain appends), and, if the log
+// does not end cleanly there, why: errDeltaTorn for a log ending inside a
+// delta, another ErrCorrupt for damage. The deltas before the damage are
+// good: each is a prefix of the history. An I/O error or ErrNewerFormat
+// is returned as it is.
+func readDeltaLog(r io.Reader, base *Manifest, keep bool, fn deltaHandler) (count int, end int64, err error) {
 	br := bufio.NewReaderSize(r, segmentBufSize)
 	var hb [deltaHeaderSize]byte
 	if _, err := io.ReadFull(br, hb[:]); err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return 0, corruptf("delta log: file ends inside the header")
+			return 0, 0, corruptf("delta log: file ends inside the header")
 		}
-		return 0, err
+		return 0, 0, err
 	}
 	h, err := decodeDeltaHeader(hb[:])
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if h.Chain != base.ID || h.Cut != base.Cut || h.Version != base.Version {
-		return 0, corruptf("delta log: header (chain %d, version %d, cut %#x) does not match its full checkpoint (%d, %d, %#x)",
+		return 0, 0, corruptf("delta log: header (chain %d, version %d, cut %#x) does not match its full checkpoint (%d, %d, %#x)",
 			h.Chain, h.Version, h.Cut, base.ID, base.Version, base.Cut)
 	}
 	prevID, prevCut := base.ID, base.Cut
+	end = deltaHeaderSize
 	var (
 		recs  []Record
 		n     uint64
 		size  int64
 		crc   uint32
-		count int
 		big   []byte
+		off   = int64(deltaHeaderSize) // bytes read
 		minTS = uint64(math.MaxUint64)
 		maxTS uint64
 	)
@@ -267,36 +269,37 @@ func readDeltaLog(r io.Reader, base *Manifest, keep bool, fn deltaHandler) (int,
 		tag, err := br.ReadByte()
 		if err != nil {
 			if errors.Is(err, io.EOF) && n == 0 && size == 0 {
-				return count, nil // the clean end, after a complete delta
+				return count, end, nil // the clean end, after a complete delta
 			}
-			return count, eof(err, "before an entry")
+			return count, end, eof(err, "before an entry")
 		}
 		switch tag {
 		case deltaTagRecord:
 			var rh [recHeaderSize]byte
 			if _, err := io.ReadFull(br, rh[:]); err != nil {
-				return count, eof(err, "in a record header")
+				return count, end, eof(err, "in a record header")
 			}
 			if rh[4]&^recTombstone != 0 {
-				return count, corruptf("delta log: delta %d record %d: unknown flags %#x", count+1, n+1, rh[4])
+				return count, end, corruptf("delta log: delta %d record %d: unknown flags %#x", count+1, n+1, rh[4])
 			}
 			klen, vlen := uint64(le.Uint32(rh[5:])), uint64(le.Uint32(rh[9:]))
 			if klen+vlen > MaxRecordSize {
-				return count, corruptf("delta log: delta %d record %d: key %d + value %d bytes exceeds %d", count+1, n+1, klen, vlen, MaxRecordSize)
+				return count, end, corruptf("delta log: delta %d record %d: key %d + value %d bytes exceeds %d", count+1, n+1, klen, vlen, MaxRecordSize)
 			}
 			big, err = readGrow(br, big[:0], int(klen+vlen)+recCRCSize)
 			if err != nil {
-				return count, eof(err, "in a record")
+				return count, end, eof(err, "in a record")
 			}
 			kv := big[:klen+vlen]
 			stored, computed := le.Uint32(big[klen+vlen:]), crc32.Update(crc32.Checksum(rh[:], castagnoli), castagnoli, kv)
 			if stored != computed {
-				return count, corruptf("delta log: delta %d record %d: checksum mismatch (stored %08x, computed %08x)", count+1, n+1, stored, computed)
+				return count, end, corruptf("delta log: delta %d record %d: checksum mismatch (stored %08x, computed %08x)", count+1, n+1, stored, computed)
 			}
 			crc = crc32.Update(crc, castagnoli, []byte{tag})
 			crc = crc32.Update(crc, castagnoli, rh[:])
 			crc = crc32.Update(crc, castagnoli, big)
 			size += int64(1 + recHeaderSize + len(big))
+			off += int64(1 + recHeaderSize + len(big))
 			n++
 			// beginTS is checked against the metadata's cuts once that is
 			// read: remember the extremes.
@@ -311,36 +314,36 @@ func readDeltaLog(r io.Reader, base *Manifest, keep bool, fn deltaHandler) (int,
 		case deltaTagCommit:
 			var fh [manFrameHead]byte
 			if _, err := io.ReadFull(br, fh[:]); err != nil {
-				return count, eof(err, "in a metadata frame")
+				return count, end, eof(err, "in a metadata frame")
 			}
 			if [8]byte(fh[0:8]) != manifestMagic {
-				return count, corruptf("delta log: delta %d: metadata with bad magic %q", count+1, fh[0:8])
+				return count, end, corruptf("delta log: delta %d: metadata with bad magic %q", count+1, fh[0:8])
 			}
 			l := uint64(le.Uint32(fh[12:]))
 			if l > maxDeltaMeta {
-				return count, corruptf("delta log: delta %d: metadata length %d", count+1, l)
+				return count, end, corruptf("delta log: delta %d: metadata length %d", count+1, l)
 			}
 			frame, err := readGrow(br, append([]byte(nil), fh[:]...), manFrameSize+int(l))
 			if err != nil {
-				return count, eof(err, "in a metadata frame")
+				return count, end, eof(err, "in a metadata frame")
 			}
 			m, err := DecodeManifest(frame)
 			if err == nil {
 				err = m.Validate()
 			}
 			if err != nil {
-				return count, fmt.Errorf("delta log: delta %d: %w", count+1, err)
+				return count, end, fmt.Errorf("delta log: delta %d: %w", count+1, err)
 			}
 			switch {
 			case m.Full || m.Chain != base.ID || m.Previous != prevID || m.PrevCut != prevCut || m.ID <= prevID:
-				return count, corruptf("delta log: delta %d: checkpoint %d (chain %d, previous %d, previous cut %#x) does not follow checkpoint %d (cut %#x) of chain %d",
+				return count, end, corruptf("delta log: delta %d: checkpoint %d (chain %d, previous %d, previous cut %#x) does not follow checkpoint %d (cut %#x) of chain %d",
 					count+1, m.ID, m.Chain, m.Previous, m.PrevCut, prevID, prevCut, base.ID)
 			case len(m.Segments) != 1 || m.Segments[0].Size != size || m.Segments[0].CRC != crc || m.Segments[0].Records != n:
-				return count, corruptf("delta log: delta %d (checkpoint %d): its records (%d, %d bytes, CRC %08x) do not match its metadata %+v",
+				return count, end, corruptf("delta log: delta %d (checkpoint %d): its records (%d, %d bytes, CRC %08x) do not match its metadata %+v",
 					count+1, m.ID, n, size, crc, m.Segments)
 			}
 			if n > 0 && (minTS < m.PrevCut || maxTS >= m.Cut) {
-				return count, corruptf("delta log: checkpoint %d: record beginTS in [%#x, %#x], outside [%#x, %#x)", m.ID, minTS, maxTS, m.PrevCut, m.Cut)
+				return count, end, corruptf("delta log: checkpoint %d: record beginTS in [%#x, %#x], outside [%#x, %#x)", m.ID, minTS, maxTS, m.PrevCut, m.Cut)
 			}
 			if keep {
 				seen := map[uint32]map[string]bool{}
@@ -351,19 +354,21 @@ func readDeltaLog(r io.Reader, base *Manifest, keep bool, fn deltaHandler) (int,
 						seen[r.Table] = t
 					}
 					if t[string(r.Key)] {
-						return count, corruptf("delta log: checkpoint %d: table %d key %x appears twice", m.ID, r.Table, r.Key)
+						return count, end, corruptf("delta log: checkpoint %d: table %d key %x appears twice", m.ID, r.Table, r.Key)
 					}
 					t[string(r.Key)] = true
 				}
 			}
 			if err := fn(m, recs); err != nil {
-				return count, err
+				return count, end, err
 			}
 			count++
+			off += int64(1 + len(frame))
+			end = off
 			prevID, prevCut = m.ID, m.Cut
 			recs, n, size, crc, minTS, maxTS = nil, 0, 0, 0, math.MaxUint64, 0
 		default:
-			return count, corruptf("delta log: delta %d: unknown entry tag %#x", count+1, tag)
+			return count, end, corruptf("delta log: delta %d: unknown entry tag %#x", count+1, tag)
 		}
 	}
 }

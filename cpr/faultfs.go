@@ -28,10 +28,11 @@ const (
 	OpReadDir
 	OpSyncDir
 	OpStat
+	OpOpenAppend
 	numOps
 )
 
-var opNames = [numOps]string{"?", "create", "open", "readfile", "write", "sync", "close", "rename", "remove", "mkdirall", "readdir", "syncdir", "stat"}
+var opNames = [numOps]string{"?", "create", "open", "readfile", "write", "sync", "close", "rename", "remove", "mkdirall", "readdir", "syncdir", "stat", "openappend"}
 
 func (o Op) String() string {
 	if o < numOps {
@@ -45,7 +46,7 @@ type OpRecord struct {
 	Op   Op
 	Name string // the file or directory
 	To   string // OpRename: the new name
-	Off  int64  // OpWrite: the WriteAt offset, or -1 for Write
+	Off  int64  // OpWrite: the WriteAt offset, or -1 for Write; OpOpenAppend: the size kept
 	N    int    // OpWrite: bytes written
 	Err  error  // the result
 }
@@ -60,6 +61,8 @@ func (r OpRecord) String() string {
 			s += fmt.Sprintf(" @%d", r.Off)
 		}
 		s += fmt.Sprintf(" %d bytes", r.N)
+	case OpOpenAppend:
+		s += fmt.Sprintf(" at %d", r.Off)
 	}
 	if r.Err != nil {
 		s += ": " + r.Err.Error()
@@ -213,6 +216,18 @@ func (f *FaultFS) Create(name string) (File, error) {
 	var file File
 	err := f.do(OpRecord{Op: OpCreate, Name: name}, func() (err error) {
 		file, err = f.fs.Create(name)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &faultFile{fs: f, f: file, name: name}, nil
+}
+
+func (f *FaultFS) OpenAppend(name string, size int64) (File, error) {
+	var file File
+	err := f.do(OpRecord{Op: OpOpenAppend, Name: name, Off: size}, func() (err error) {
+		file, err = f.fs.OpenAppend(name, size)
 		return err
 	})
 	if err != nil {

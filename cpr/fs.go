@@ -2,6 +2,7 @@ package cpr
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"maps"
@@ -25,6 +26,11 @@ type FS interface {
 	ReadDir(dir string) ([]string, error) // entry names, sorted
 	SyncDir(dir string) error             // fsync of the directory: makes creates, renames and removes in it durable
 	Stat(name string) (size int64, err error)
+	// OpenAppend opens an existing file read-write, cuts it to size
+	// bytes and places writes after them (a delta log continued after a
+	// restart: a torn tail is cut off first). The cut is durable at the
+	// file's next Sync.
+	OpenAppend(name string, size int64) (File, error)
 }
 
 // File is an open file of an FS. Files are not safe for concurrent use
@@ -56,6 +62,35 @@ func (OSFS) Open(name string) (File, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+func (OSFS) OpenAppend(name string, size int64) (File, error) {
+	f, err := os.OpenFile(name, os.O_RDWR, 0)
+	if err != nil {
+		return nil, err
+	}
+	if err := cutTo(f, size); err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// cutTo truncates f to size bytes, refusing to grow it, and moves its
+// offset there.
+func cutTo(f *os.File, size int64) error {
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if size < 0 || size > fi.Size() {
+		return &fs.PathError{Op: "truncate", Path: f.Name(), Err: fmt.Errorf("size %d outside the file's %d bytes", size, fi.Size())}
+	}
+	if err := f.Truncate(size); err != nil {
+		return err
+	}
+	_, err = f.Seek(size, io.SeekStart)
+	return err
 }
 
 func (OSFS) ReadFile(name string) ([]byte, error) { return os.ReadFile(name) }
@@ -182,6 +217,24 @@ func (m *MemFS) Open(name string) (File, error) {
 		return nil, pathErr("open", name, fs.ErrNotExist)
 	}
 	return &memFile{fs: m, node: n, name: name}, nil
+}
+
+func (m *MemFS) OpenAppend(name string, size int64) (File, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	d, base, err := m.lookupLocked("open", name)
+	if err != nil {
+		return nil, err
+	}
+	n := d.live[base]
+	if n == nil {
+		return nil, pathErr("open", name, fs.ErrNotExist)
+	}
+	if size < 0 || size > int64(len(n.data)) {
+		return nil, pathErr("truncate", name, fmt.Errorf("size %d outside the file's %d bytes", size, len(n.data)))
+	}
+	n.data = slices.Clone(n.data[:size]) // the synced content stays until the next Sync
+	return &memFile{fs: m, node: n, name: name, off: size, write: true}, nil
 }
 
 func (m *MemFS) ReadFile(name string) ([]byte, error) {
@@ -339,7 +392,7 @@ type memFile struct {
 	node   *memNode
 	name   string
 	off    int64 // read/write offset
-	write  bool  // opened by Create
+	write  bool  // opened by Create or OpenAppend
 	closed bool
 }
 

@@ -56,6 +56,28 @@ func fsContract(t *testing.T, fsys FS, dir string) {
 		t.Fatal("write to a file opened read-only succeeded")
 	}
 	r.Close()
+	// OpenAppend cuts the file and writes after the cut; it neither
+	// grows a file nor opens a missing one.
+	if _, err := fsys.OpenAppend(name, 12); err == nil {
+		t.Fatal("OpenAppend past the end succeeded")
+	}
+	if _, err := fsys.OpenAppend(filepath.Join(sub, "missing"), 0); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("OpenAppend of a missing file: %v", err)
+	}
+	f, err = fsys.OpenAppend(name, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Write([]byte("there")); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if b, err := fsys.ReadFile(name); err != nil || string(b) != "hello there" {
+		t.Fatalf("after OpenAppend: %q, %v", b, err)
+	}
 	// Create truncates.
 	f, _ = fsys.Create(name)
 	f.Write([]byte("new"))
@@ -152,6 +174,18 @@ func TestMemFSCrash(t *testing.T) {
 	c.Remove("a")
 	if read(mem, "a") != "rewritten" {
 		t.Fatal("the crash copy shares state with the original")
+	}
+	// OpenAppend's cut and what follows it are durable at the next Sync.
+	write("a", "synced tail", true)
+	f, _ = mem.OpenAppend("a", 6)
+	f.Write([]byte("+more"))
+	if got := read(mem.Crash(), "a"); got != "synced tail" {
+		t.Fatalf("unsynced cut and append: %q", got)
+	}
+	f.Sync()
+	f.Close()
+	if got := read(mem.Crash(), "a"); got != "synced+more" {
+		t.Fatalf("synced cut and append: %q", got)
 	}
 	// A rename is durable only after the directory sync.
 	write("c", "C", true)

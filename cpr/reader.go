@@ -170,34 +170,53 @@ func readFullManifest(fsys FS, dir string, id uint64) (*Manifest, error) {
 // at all); err is an error that is not about the log's content (I/O, a
 // newer format, fn's).
 func readChain(fsys FS, dir string, base *Manifest, keep bool, fn deltaHandler) (n int, why string, err error) {
+	t, err := readChainTail(fsys, dir, base, keep, fn)
+	return t.deltas, t.why, err
+}
+
+// chainTail is where a chain's delta log ends, as readChainTail found it.
+type chainTail struct {
+	deltas int    // complete deltas read
+	end    int64  // file offset after the last of them (0: no delta log)
+	why    string // why the log does not end cleanly there ("" if it does)
+	torn   bool   // it ends inside a delta: a crash while one was written
+}
+
+// readChainTail is readChain, also telling where the good part of the
+// delta log ends and how it ends.
+func readChainTail(fsys FS, dir string, base *Manifest, keep bool, fn deltaHandler) (chainTail, error) {
 	name := DeltaLogName(base.ID)
 	f, err := fsys.Open(filepath.Join(dir, name))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return 0, fmt.Sprintf("%s: missing: the chain's full checkpoint alone is loaded", name), nil
+			return chainTail{why: fmt.Sprintf("%s: missing: the chain's full checkpoint alone is loaded", name)}, nil
 		}
-		return 0, "", err
+		return chainTail{}, err
 	}
 	defer f.Close()
-	n, err = readDeltaLog(f, base, keep, fn)
+	var t chainTail
+	t.deltas, t.end, err = readDeltaLog(f, base, keep, fn)
 	switch {
 	case err == nil:
-		return n, "", nil
+		return t, nil
 	case errors.Is(err, ErrCorrupt):
-		return n, fmt.Sprintf("%s: %d deltas applied, the rest ignored: %v", name, n, err), nil
+		t.why = fmt.Sprintf("%s: %d deltas applied, the rest ignored: %v", name, t.deltas, err)
+		t.torn = errors.Is(err, errDeltaTorn)
+		return t, nil
 	}
-	return n, "", err
+	return t, err
 }
 
 // newestInChain returns the manifest of the newest good checkpoint of
-// base's chain: its last intact delta's metadata, or base.
-func newestInChain(fsys FS, dir string, base *Manifest) (*Manifest, error) {
+// base's chain (its last intact delta's metadata, or base) and where the
+// delta log's good part ends.
+func newestInChain(fsys FS, dir string, base *Manifest) (*Manifest, chainTail, error) {
 	last := base
-	_, _, err := readChain(fsys, dir, base, false, func(m *Manifest, _ []Record) error {
+	t, err := readChainTail(fsys, dir, base, false, func(m *Manifest, _ []Record) error {
 		last = m
 		return nil
 	})
-	return last, err
+	return last, t, err
 }
 
 func (s *Snapshot) loadSegment(fsys FS, dir string, seg SegmentInfo) error {

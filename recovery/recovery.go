@@ -101,11 +101,28 @@ type Result struct {
 	Bytes int64
 	// Sessions are the recovered commit points by session name.
 	Sessions map[string]uint64
+	// Start is the log's tail once the rows were loaded: every record
+	// below it came from the checkpoint (cpr.Recovered.Start).
+	Start storage.Addr
+	// MaxTableID is the largest table id any row read belongs to, the
+	// ignored tables' included. The chain read may be extended after
+	// the restart, and recovered again with these rows: a new table must
+	// not take the id of one whose rows it holds.
+	MaxTableID uint32
 	// Timings: reading and verifying the checkpoint and loading its rows
 	// into the tables (one pass: a segment's rows go into the log and the
 	// primary btree as they are read), naming the tables and filling their
 	// point indexes, building the secondary indexes, and the whole of Open.
 	ReadTime, LoadTime, IndexTime, Total time.Duration
+}
+
+// Checkpoint is what a checkpointer over Manager needs to know of the
+// recovered state (cpr.Options.Recovered): nil for a new database.
+func (r *Result) Checkpoint() *cpr.Recovered {
+	if r.Manifest == nil {
+		return nil
+	}
+	return &cpr.Recovered{ID: r.Manifest.ID, Start: r.Start}
 }
 
 // Rows returns the number of user-table rows recovered.
@@ -169,6 +186,10 @@ func Open(dir string, opts Options) (*Result, error) {
 	}
 
 	st := ld.st
+	res.Start = st.Log().Tail()
+	for id := range ld.tables {
+		res.MaxTableID = max(res.MaxTableID, id)
+	}
 	rowsStart := time.Now()
 	sysID, sysName := opts.Catalog.SystemTable()
 	sys, err := ld.table(sysID)

@@ -47,6 +47,10 @@ func (e *Engine) restorePoint(ts *txn.Session) {
 	ts.SetSerial(p)
 }
 
+// ReserveTableIDs keeps table ids up to last from being given out again
+// (recovery.Result.MaxTableID).
+func (e *Engine) ReserveTableIDs(last uint32) { e.cat.ReserveIDs(last) }
+
 // RestoreRowIDs moves the row-id counter of tables without a primary key
 // past the largest row id any such table holds.
 func (e *Engine) RestoreRowIDs() error {

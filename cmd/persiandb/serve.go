@@ -220,7 +220,8 @@ func run(f serveFlags, log zerolog.Logger, sigs <-chan os.Signal, ready chan<- n
 		return err
 	}
 	cp, err := cpr.New(m, cpr.Options{Dir: cpDir, Workers: f.checkpointWorkers, Keep: f.checkpointKeep, Mode: f.checkpointMode,
-		Log: log.With().Str("component", "checkpoint").Logger(), Extra: eng.CheckpointExtra, Dropped: eng.DroppedTables})
+		Log: log.With().Str("component", "checkpoint").Logger(), Extra: eng.CheckpointExtra, Dropped: eng.DroppedTables,
+		Recovered: rec.Checkpoint()})
 	if err != nil {
 		ln.Close()
 		return fmt.Errorf("opening the checkpoint directory: %w", err)

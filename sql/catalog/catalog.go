@@ -105,6 +105,18 @@ func Open(m *txn.Manager) (*Catalog, error) {
 	return c, nil
 }
 
+// ReserveIDs makes sure no new relation gets an id up to last: after a
+// recovery, rows of dropped tables may still lie in the checkpoint chain
+// that later checkpoints extend, under their old ids.
+func (c *Catalog) ReserveIDs(last uint32) {
+	for {
+		next := c.nextID.Load()
+		if next > last || c.nextID.CompareAndSwap(next, last+1) {
+			return
+		}
+	}
+}
+
 // kindRelation prefixes the key of every relation: tables, views,
 // sequences and indexes share the namespace, so the system table's
 // primary key makes names unique across kinds and concurrent DDL on one

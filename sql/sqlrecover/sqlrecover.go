@@ -36,6 +36,7 @@ func Open(dir string, opts recovery.Options) (*sql.Engine, *recovery.Result, err
 				return nil, nil, fmt.Errorf("recovery: %w", err)
 			}
 		}
+		eng.ReserveTableIDs(res.MaxTableID)
 		if err := eng.RestoreRowIDs(); err != nil {
 			res.Manager.Close()
 			return nil, nil, fmt.Errorf("recovery: %w", err)

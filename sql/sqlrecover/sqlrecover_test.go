@@ -29,7 +29,9 @@ type life struct {
 	ss  []*sql.Session
 }
 
-func start(t *testing.T, dir string, opts recovery.Options) *life {
+// start recovers dir and checkpoints into it, extending the recovered
+// chain as the server does; cpOpts may change the checkpointer's options.
+func start(t *testing.T, dir string, opts recovery.Options, cpOpts ...func(*cpr.Options)) *life {
 	t.Helper()
 	opts.Log = zerolog.Nop()
 	eng, res, err := sqlrecover.Open(dir, opts)
@@ -39,7 +41,12 @@ func start(t *testing.T, dir string, opts recovery.Options) *life {
 	if err := eng.SetSynchronousCommit("off"); err != nil {
 		t.Fatal(err)
 	}
-	cp, err := cpr.New(res.Manager, cpr.Options{Dir: dir, Workers: 2, Log: zerolog.Nop(), Extra: eng.CheckpointExtra, Dropped: eng.DroppedTables})
+	co := cpr.Options{Dir: dir, Workers: 2, Log: zerolog.Nop(), Extra: eng.CheckpointExtra, Dropped: eng.DroppedTables,
+		Recovered: res.Checkpoint()}
+	for _, f := range cpOpts {
+		f(&co)
+	}
+	cp, err := cpr.New(res.Manager, co)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,10 +321,9 @@ func TestRecoverFallbackAndStrict(t *testing.T) {
 	exec(t, s, "CHECKPOINT")
 	first := l.cp.History()
 	exec(t, s, "INSERT INTO t VALUES (2)")
-	// A restart: the new checkpointer's first checkpoint starts a new
-	// chain (a full checkpoint).
+	// A restart whose first checkpoint starts a new chain (deltas off).
 	l.stop()
-	l = start(t, dir, recovery.Options{})
+	l = start(t, dir, recovery.Options{}, func(o *cpr.Options) { o.DeltaFraction = -1 })
 	s = l.session("")
 	exec(t, s, "INSERT INTO t VALUES (3)")
 	exec(t, s, "CHECKPOINT")

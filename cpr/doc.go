@@ -46,12 +46,27 @@
 // delta scans one range, [max(start, begin), tail), with one writer.
 //
 // Policy (wantFullLocked): the next checkpoint is full if there is no
-// usable chain (the first checkpoint of a Checkpointer, or any failed
+// usable chain (the first checkpoint of a new database, or any failed
 // checkpoint: a failed delta may leave a torn tail after which nothing
 // can be appended), if Options.DeltaFraction < 0 or Mode is ModeCPR, or
 // if the chain's deltas hold more than DeltaFraction (0.5) times its
 // full checkpoint's bytes. Retention (Options.Keep chains) runs only after
 // a full checkpoint's manifest is durable.
+//
+// After a restart (Options.Recovered, continueChain) the chain recovery
+// restored goes on: if the recovered checkpoint is the newest good state
+// of the newest chain, New reopens its delta log cut to the end of the
+// last complete delta (FS.OpenAppend; a torn tail, from a crash while a
+// delta was written, is cut off and the cut synced before anything is
+// appended), and the next delta scans from Recovered.Start, the log tail
+// recovery left: the loaded records lie below it and all committed below
+// the recovered cut, and the new manager's clock starts at the next
+// version, so every commit since is at or above both. Any other recovered
+// state (a fallback past damage, an older --recover-to target, a delta log
+// damaged otherwise than by a torn tail) starts a new chain, leaving the
+// files as they are. The SQL layer reserves the table ids of every row
+// recovery read: a dropped table's rows may stay in the chain's base, and
+// a new table must not inherit them by taking its id.
 //
 // Load reads the newest chain whose full checkpoint is valid and applies
 // its deltas in order (a row replaces, a tombstone deletes; applying is

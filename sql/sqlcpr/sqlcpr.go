@@ -32,9 +32,7 @@ func (a adapter) WaitDurable(ctx context.Context, ts uint64) error { return a.cp
 
 func (a adapter) Durable() uint64 { return a.cp.Durable() }
 
-// History converts cpr's attempts, oldest first. cpr does not name a
-// checkpoint's chain; it is the newest full checkpoint at or before it in
-// the history (0 when that one has been forgotten).
+// History converts cpr's attempts, oldest first.
 func (a adapter) History() []sql.CheckpointInfo {
 	return Rows(a.cp.History())
 }
@@ -43,17 +41,9 @@ func (a adapter) History() []sql.CheckpointInfo {
 // rows.
 func Rows(hist []cpr.Info) []sql.CheckpointInfo {
 	out := make([]sql.CheckpointInfo, len(hist))
-	var chain uint64
 	for i, h := range hist {
-		if h.Full && h.Status == cpr.StatusOK {
-			chain = h.ID
-		}
-		c := chain
-		if h.Full {
-			c = h.ID
-		}
 		out[i] = sql.CheckpointInfo{
-			ID: h.ID, Chain: c, Full: h.Full, Version: h.Version, Cut: h.Cut,
+			ID: h.ID, Chain: h.Chain, Full: h.Full, Version: h.Version, Cut: h.Cut,
 			Started: h.Started, Finished: h.Finished,
 			Prepare: h.Phases[cpr.Prepare], InProgress: h.Phases[cpr.InProgress], WaitFlush: h.Phases[cpr.WaitFlush],
 			Rows: h.Rows, Bytes: h.Bytes, Workers: h.Workers, Segments: h.Segments, Status: h.Status, Err: h.Err,

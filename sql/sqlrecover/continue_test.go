@@ -1,6 +1,7 @@
 package sqlrecover_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -57,6 +58,9 @@ func TestRestartExtendsChain(t *testing.T) {
 	exec(t, s, "CHECKPOINT")
 	if got := lastCheckpoint(t, l); got.Full || got.Chain != full.ID {
 		t.Fatalf("first checkpoint after the restart: %+v, want a delta on chain %d", got, full.ID)
+	}
+	if got := query(t, s, "SELECT kind, chain FROM persiandb_checkpoints ORDER BY id DESC LIMIT 1"); !reflect.DeepEqual(got, [][]string{{"delta", fmt.Sprint(full.ID)}}) {
+		t.Fatalf("persiandb_checkpoints after the restart: %v, want a delta of chain %d", got, full.ID)
 	}
 	want := map[string][][]string{
 		"a": query(t, s, "SELECT id, v FROM a ORDER BY id"),

@@ -205,9 +205,8 @@ func (m *MemFS) Create(name string) (File, error) {
 	return &memFile{fs: m, node: n, name: name, write: true}, nil
 }
 
-func (m *MemFS) Open(name string) (File, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+// nodeLocked returns the existing file name.
+func (m *MemFS) nodeLocked(name string) (*memNode, error) {
 	d, base, err := m.lookupLocked("open", name)
 	if err != nil {
 		return nil, err
@@ -215,6 +214,16 @@ func (m *MemFS) Open(name string) (File, error) {
 	n := d.live[base]
 	if n == nil {
 		return nil, pathErr("open", name, fs.ErrNotExist)
+	}
+	return n, nil
+}
+
+func (m *MemFS) Open(name string) (File, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n, err := m.nodeLocked(name)
+	if err != nil {
+		return nil, err
 	}
 	return &memFile{fs: m, node: n, name: name}, nil
 }
@@ -222,13 +231,9 @@ func (m *MemFS) Open(name string) (File, error) {
 func (m *MemFS) OpenAppend(name string, size int64) (File, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	d, base, err := m.lookupLocked("open", name)
+	n, err := m.nodeLocked(name)
 	if err != nil {
 		return nil, err
-	}
-	n := d.live[base]
-	if n == nil {
-		return nil, pathErr("open", name, fs.ErrNotExist)
 	}
 	if size < 0 || size > int64(len(n.data)) {
 		return nil, pathErr("truncate", name, fmt.Errorf("size %d outside the file's %d bytes", size, len(n.data)))
@@ -240,13 +245,9 @@ func (m *MemFS) OpenAppend(name string, size int64) (File, error) {
 func (m *MemFS) ReadFile(name string) ([]byte, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	d, base, err := m.lookupLocked("open", name)
+	n, err := m.nodeLocked(name)
 	if err != nil {
 		return nil, err
-	}
-	n := d.live[base]
-	if n == nil {
-		return nil, pathErr("open", name, fs.ErrNotExist)
 	}
 	return slices.Clone(n.data), nil
 }

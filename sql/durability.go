@@ -13,6 +13,8 @@ import (
 	"github.com/persiandb/persiandb/sql/catalog"
 	"github.com/persiandb/persiandb/sql/pgerr"
 	"github.com/persiandb/persiandb/sql/plan"
+	"github.com/persiandb/persiandb/sql/planner"
+	"github.com/persiandb/persiandb/sql/syscat"
 	"github.com/persiandb/persiandb/storage"
 	"github.com/persiandb/persiandb/txn"
 )
@@ -244,14 +246,33 @@ type virtualTable struct {
 	rows func(*Engine) ([][]storage.Value, error)
 }
 
-// virtualColumns is the planner's Planner.Virtual.
-func virtualColumns(name string) []plan.Column { return virtualTables[name].cols }
-
-// virtualRows is the executor's exec.Context.Virtual.
-func (e *Engine) virtualRows(name string) ([][]storage.Value, error) {
+// virtualColumns is the planner's Planner.Virtual: the engine's own
+// views and the system catalogs (sql/syscat).
+func virtualColumns(name string) []planner.VirtualColumn {
 	vt, ok := virtualTables[name]
 	if !ok {
-		return nil, pgerr.New(pgerr.InternalError, "no system view %q", name)
+		return syscat.Columns(name)
+	}
+	out := make([]planner.VirtualColumn, len(vt.cols))
+	for i, c := range vt.cols {
+		out[i] = planner.VirtualColumn{Name: c.Name, Type: planner.TypeOf(c.Type)}
+	}
+	return out
+}
+
+// virtualRows is the executor's exec.Context.Virtual. The system
+// catalogs are read through the statement's transaction.
+func (e *Engine) virtualRows(tx *txn.Txn, name string) ([][]storage.Value, error) {
+	vt, ok := virtualTables[name]
+	if !ok {
+		if syscat.Columns(name) == nil {
+			return nil, pgerr.New(pgerr.InternalError, "no system view %q", name)
+		}
+		snap, err := syscat.Load(e.cat, tx)
+		if err != nil {
+			return nil, err
+		}
+		return syscat.Rows(snap, name)
 	}
 	return vt.rows(e)
 }

@@ -27,7 +27,7 @@ type Engine struct {
 	syncCommit string
 	// virtual is virtualRows as a func value made once, for every
 	// statement's exec.Context.
-	virtual func(string) ([][]storage.Value, error)
+	virtual func(*txn.Txn, string) ([][]storage.Value, error)
 	// recovered holds the commit points by session name that sessions
 	// continue from (recovered.go); set before the first session opens,
 	// read-only after.

@@ -262,5 +262,6 @@ func (s *Session) runQuery(ctx context.Context, tx *txn.Txn, q *planner.Query, p
 	if err != nil {
 		return nil, err
 	}
+	s.regNames(q.Columns, rows)
 	return &Result{Columns: q.Columns, Rows: rows, Tag: selectTag(len(rows))}, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/persiandb/persiandb/sql/pgerr"
 	"github.com/persiandb/persiandb/sql/planner"
 	"github.com/persiandb/persiandb/sql/sem"
+	"github.com/persiandb/persiandb/sql/syscat"
 	"github.com/persiandb/persiandb/storage"
 	"github.com/persiandb/persiandb/txn"
 	"github.com/pingcap/tidb/pkg/parser"
@@ -83,6 +84,10 @@ func (e *Engine) NewSession(name string) *Session {
 	e.restorePoint(s.ts)
 	s.sem.Loc = time.UTC
 	s.sem.Session = sessionInfo{s}
+	// The catalog functions read what the statement's transaction sees:
+	// the planner's, set for every statement before it is planned and
+	// kept while it runs.
+	s.sem.Catalog = &syscat.Reader{Load: func() (*syscat.Snapshot, error) { return syscat.Load(e.cat, s.plan.Txn) }}
 	s.plan = planner.Planner{Cat: e.cat, Sem: &s.sem, ParseExpr: s.parseExpr, ParseStmt: s.parseStmt, Virtual: virtualColumns}
 	return s
 }

@@ -112,6 +112,7 @@ func (s *Stmt) rewrites() *Rewrites {
 
 // rewrite turns a KindParsed statement's tokens into s.Text.
 func rewrite(s *Stmt, toks []Token) error {
+	toks = rewriteQualified(toks)
 	toks, err := rewriteStructure(s, toks)
 	if err != nil {
 		return err

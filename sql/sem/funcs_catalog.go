@@ -85,6 +85,11 @@ func init() {
 		null("pg_get_function_result", tText, tOid),
 		null("pg_get_function_arguments", tText, tOid),
 		null("pg_get_function_identity_arguments", tText, tOid),
+		// Tablespaces are pg_default and pg_global, which have no
+		// directory of their own.
+		fn("pg_tablespace_location", tText, types(tOid), func(*Context, []storage.Value) (storage.Value, error) {
+			return storage.Text(""), nil
+		}),
 		fn("pg_encoding_to_char", tText, types(tInt4), func(_ *Context, a []storage.Value) (storage.Value, error) {
 			if a[0].AsInt64() == 6 {
 				return storage.Text("UTF8"), nil

@@ -110,7 +110,10 @@ func attributeRows(s *Snapshot) [][]any {
 	}
 	for _, st := range systemRelations() {
 		for i, c := range st.cols {
-			out = append(out, attribute(st.oid, c.Name, i+1, c.Type, st.kind == 'r', false, false))
+			// Catalog columns are NOT NULL up to the first one that
+			// may be NULL; the fixed-width and name ones here are.
+			notNull := st.kind == 'r' && !c.Type.IsArray() && (c.Type.Size() > 0 || c.Type.Name == "name")
+			out = append(out, attribute(st.oid, c.Name, i+1, c.Type, notNull, false, false))
 		}
 	}
 	return out

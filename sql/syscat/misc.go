@@ -120,6 +120,30 @@ func init() {
 	catalogTable("pg_foreign_table", 3118, "ftrelid oid, ftserver oid, ftoptions text[]", nil)
 	catalogTable("pg_partitioned_table", 3350, "partrelid oid, partstrat char, partnatts int2, partdefid oid, "+
 		"partattrs int2vector, partclass oidvector, partcollation oidvector, partexprs pg_node_tree", nil)
+	catalogTable("pg_foreign_server", 1417, "oid oid, srvname name, srvowner oid, srvfdw oid, srvtype text, "+
+		"srvversion text, srvacl aclitem[], srvoptions text[]", nil)
+	catalogTable("pg_foreign_data_wrapper", 2328, "oid oid, fdwname name, fdwowner oid, fdwhandler oid, "+
+		"fdwvalidator oid, fdwacl aclitem[], fdwoptions text[]", nil)
+	catalogTable("pg_user_mapping", 1418, "oid oid, umuser oid, umserver oid, umoptions text[]", nil)
+	catalogTable("pg_conversion", 2607, "oid oid, conname name, connamespace oid, conowner oid, "+
+		"conforencoding int4, contoencoding int4, conproc regproc, condefault bool", nil)
+	catalogTable("pg_operator", 2617, "oid oid, oprname name, oprnamespace oid, oprowner oid, oprkind char, "+
+		"oprcanmerge bool, oprcanhash bool, oprleft oid, oprright oid, oprresult oid, oprcom oid, "+
+		"oprnegate oid, oprcode regproc, oprrest regproc, oprjoin regproc", nil)
+	catalogTable("pg_cast", 2605, "oid oid, castsource oid, casttarget oid, castfunc oid, castcontext char, "+
+		"castmethod char", nil)
+	catalogTable("pg_language", 2612, "oid oid, lanname name, lanowner oid, lanispl bool, lanpltrusted bool, "+
+		"lanplcallfoid oid, laninline oid, lanvalidator oid, lanacl aclitem[]", nil)
+	catalogTable("pg_ts_config", 3602, "oid oid, cfgname name, cfgnamespace oid, cfgowner oid, cfgparser oid", nil)
+	catalogTable("pg_db_role_setting", 2964, "setdatabase oid, setrole oid, setconfig text[]", nil)
+	catalogTable("pg_opclass", 2616, "oid oid, opcmethod oid, opcname name, opcnamespace oid, opcowner oid, "+
+		"opcfamily oid, opcintype oid, opcdefault bool, opckeytype oid", nil)
+	catalogTable("pg_opfamily", 2753, "oid oid, opfmethod oid, opfname name, opfnamespace oid, opfowner oid", nil)
+	catalogTable("pg_aggregate", 2600, "aggfnoid regproc, aggkind char, aggnumdirectargs int2, "+
+		"aggtransfn regproc, aggfinalfn regproc, aggtranstype oid", nil)
+	catalogTable("pg_enum", 3501, "oid oid, enumtypid oid, enumsortorder float4, enumlabel name", nil)
+	catalogTable("pg_range", 3541, "rngtypid oid, rngsubtype oid, rngmultitypid oid, rngcollation oid, "+
+		"rngsubopc oid, rngcanonical regproc, rngsubdiff regproc", nil)
 	catalogTable("pg_event_trigger", 3466, "oid oid, evtname name, evtevent name, evtowner oid, evtfoid oid, "+
 		"evtenabled char, evttags text[]", nil)
 }

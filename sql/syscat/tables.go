@@ -87,6 +87,14 @@ func specType(n string) planner.Type {
 		return named(storage.TypeTimestampTZ, "timestamp with time zone")
 	case "bytea":
 		return named(storage.TypeBytea, "bytea")
+	// information_schema's domains, as their base types (which is what
+	// Postgres sends in RowDescription for them too).
+	case "sql_identifier":
+		return named(storage.TypeText, "name")
+	case "character_data", "yes_or_no":
+		return named(storage.TypeText, "character varying")
+	case "cardinal_number":
+		return named(storage.TypeInt32, "integer")
 	}
 	panic("syscat: unknown column type " + n)
 }

@@ -154,8 +154,15 @@ func columnList(t *catalog.Table, cols []int) string {
 }
 
 // IndexDef is pg_get_indexdef: the CREATE INDEX statement, or with col >
-// 0 only that key column.
-func IndexDef(t *catalog.Table, ix catalog.Index, primary bool, col int) string {
+// 0 only that key column's name (without its ordering, as Postgres
+// prints it). pretty leaves out the schema of a visible table.
+func IndexDef(t *catalog.Table, ix catalog.Index, primary bool, col int, pretty bool) string {
+	if col > 0 {
+		if col > len(ix.Columns) {
+			return ""
+		}
+		return sem.QuoteIdent(t.Columns[ix.Columns[col-1]].Name)
+	}
 	key := func(i int) string {
 		s := sem.QuoteIdent(t.Columns[ix.Columns[i]].Name)
 		if i < len(ix.Keys) {
@@ -171,12 +178,6 @@ func IndexDef(t *catalog.Table, ix catalog.Index, primary bool, col int) string 
 		}
 		return s
 	}
-	if col > 0 {
-		if col > len(ix.Columns) {
-			return ""
-		}
-		return key(col - 1)
-	}
 	keys := make([]string, len(ix.Columns))
 	for i := range ix.Columns {
 		keys[i] = key(i)
@@ -185,7 +186,11 @@ func IndexDef(t *catalog.Table, ix catalog.Index, primary bool, col int) string 
 	if ix.Unique || primary {
 		unique = "UNIQUE "
 	}
-	return "CREATE " + unique + "INDEX " + sem.QuoteIdent(ix.Name) + " ON public." + sem.QuoteIdent(t.Name) +
+	schema := "public."
+	if pretty {
+		schema = ""
+	}
+	return "CREATE " + unique + "INDEX " + sem.QuoteIdent(ix.Name) + " ON " + schema + sem.QuoteIdent(t.Name) +
 		" USING btree (" + strings.Join(keys, ", ") + ")"
 }
 

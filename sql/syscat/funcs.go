@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/persiandb/persiandb/sql/catalog"
 	"github.com/persiandb/persiandb/sql/pgerr"
 	"github.com/persiandb/persiandb/sql/sem"
 	"github.com/persiandb/persiandb/storage"
@@ -61,12 +62,12 @@ func (r *Reader) CatalogFunc(name string, a []storage.Value) (storage.Value, err
 		if !ok || rel.Index == nil {
 			return storage.Null(), nil
 		}
-		col := 0
-		if len(a) > 1 {
-			col = int(a[1].AsInt64())
+		col, pretty := 0, false
+		if len(a) > 2 {
+			col, pretty = int(a[1].AsInt64()), a[2].AsBool()
 		}
 		primary := rel.Index.ID == rel.Table.PrimaryKey.ID && !rel.Table.HasRowID()
-		return storage.Text(IndexDef(rel.Table, *rel.Index, primary, col)), nil
+		return storage.Text(IndexDef(rel.Table, *rel.Index, primary, col, pretty)), nil
 	case "pg_get_constraintdef":
 		pretty := len(a) > 1 && a[1].AsBool()
 		def, ok := constraintDef(s, oidArg(a[0]), pretty)
@@ -94,7 +95,7 @@ func (r *Reader) CatalogFunc(name string, a []storage.Value) (storage.Value, err
 		if !ok {
 			return storage.Null(), nil
 		}
-		return storage.Int64(relationSize(rel, name)), nil
+		return storage.Int64(relationSize(s, rel, name)), nil
 	case "to_regclass":
 		oid, err := regclassIn(s, a[0].AsString())
 		if err != nil {
@@ -116,23 +117,53 @@ func (r *Reader) CatalogFunc(name string, a []storage.Value) (storage.Value, err
 	return storage.Value{}, pgerr.New(pgerr.UndefinedFunction, "function %s is not implemented", name)
 }
 
-// relationSize estimates a relation's size in bytes: Postgres's sizes are
-// 8 kB pages, which an in-memory store does not have, so a table counts
-// one page (as Postgres reports for any table with a row) and an index
-// two, and views none. Only the order of magnitude means anything.
-func relationSize(rel Relation, fn string) int64 {
+// relationSize estimates a relation's size in bytes as Postgres would
+// count its 8 kB pages, since an in-memory store has no pages: a table
+// of n rows takes n * (24-byte tuple header + the columns' widths, 32 for
+// variable-length ones) rounded up to pages (an empty table is 0 bytes,
+// as in Postgres); an index has a metapage plus n * (16 + key widths);
+// a sequence is one page and a view none. The row count includes
+// versions not yet garbage-collected. Only the magnitude means anything.
+func relationSize(s *Snapshot, rel Relation, fn string) int64 {
 	const page = 8192
+	pages := func(n int, width int64) int64 {
+		return (int64(n)*width + page - 1) / page * page
+	}
+	width := func(cols []int, t *catalog.Table) int64 {
+		var w int64
+		for _, c := range cols {
+			if n := ColumnType(t.Columns[c]).Size(); n > 0 {
+				w += int64(n)
+			} else {
+				w += 32
+			}
+		}
+		return w
+	}
+	indexSize := func(t *catalog.Table, ix catalog.Index) int64 {
+		return page + pages(s.keys(t), 16+width(ix.Columns, t))
+	}
 	switch rel.Kind {
 	case 'r':
+		t := rel.Table
+		all := make([]int, len(t.Columns))
+		for i := range all {
+			all[i] = i
+		}
+		heap := pages(s.keys(t), 24+width(all, t))
+		var ixs int64
+		for _, ix := range indexes(t) {
+			ixs += indexSize(t, ix)
+		}
 		switch fn {
 		case "pg_indexes_size":
-			return int64(len(indexes(rel.Table))) * 2 * page
+			return ixs
 		case "pg_total_relation_size":
-			return page + int64(len(indexes(rel.Table)))*2*page
+			return heap + ixs
 		}
-		return page
+		return heap
 	case 'i':
-		return 2 * page
+		return indexSize(rel.Table, *rel.Index)
 	case 'S':
 		return page
 	}

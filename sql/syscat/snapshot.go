@@ -15,6 +15,11 @@ type Snapshot struct {
 	Sequences []*catalog.Sequence
 	Roles     []*catalog.Role
 
+	// keys is the number of keys a table's storage holds (for the size
+	// estimates); it counts versions no snapshot sees until they are
+	// collected.
+	keys func(*catalog.Table) int
+
 	tableByID map[uint32]*catalog.Table
 	byName    map[string]uint32 // relation name -> OID (indexes included)
 }
@@ -22,6 +27,12 @@ type Snapshot struct {
 // Load reads the catalog through tx.
 func Load(cat *catalog.Catalog, tx *txn.Txn) (*Snapshot, error) {
 	s := &Snapshot{tableByID: map[uint32]*catalog.Table{}, byName: map[string]uint32{}}
+	s.keys = func(t *catalog.Table) int {
+		if st := cat.Storage(t); st != nil {
+			return st.Len()
+		}
+		return 0
+	}
 	var err error
 	if s.Tables, err = cat.Tables(tx); err != nil {
 		return nil, err

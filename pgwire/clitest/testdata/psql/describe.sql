@@ -18,6 +18,8 @@ CREATE TABLE d_child (
 );
 CREATE VIEW d_view AS SELECT id, code FROM d_parent WHERE qty > 1;
 CREATE SEQUENCE d_seq;
+CREATE TABLE "D_Mixed" (k int, dropme text, "Val" text NOT NULL);
+ALTER TABLE "D_Mixed" DROP COLUMN dropme;
 \d
 \dt
 \di
@@ -32,6 +34,10 @@ CREATE SEQUENCE d_seq;
 \d d_parent_qty_idx
 \d d_parent_code_made
 \dt d_*
+\dt public.d_c*
+\d "D_Mixed"
+\d+ d_parent
+\d+ d_child
 \du
 \dn
 \df
@@ -47,5 +53,6 @@ DROP VIEW d_view;
 DROP TABLE d_child;
 DROP TABLE d_parent;
 DROP SEQUENCE d_seq;
+DROP TABLE "D_Mixed";
 \d
 \d nosuchtable

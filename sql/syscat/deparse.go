@@ -86,7 +86,7 @@ func Respace(toks []dialect.Token) string {
 			glue := prev.Text == "(" && prev.Kind == dialect.Punct || t.Kind == dialect.Punct && (t.Text == ")" || t.Text == "," || t.Text == "[" || t.Text == "]") ||
 				prev.Kind == dialect.Punct && (prev.Text == "[" || prev.Text == ".") || t.Kind == dialect.Punct && t.Text == "." ||
 				t.Kind == dialect.Op && t.Text == "::" || prev.Kind == dialect.Op && prev.Text == "::" ||
-				t.Kind == dialect.Punct && t.Text == "(" && (prev.Kind == dialect.Ident || prev.Kind == dialect.QuotedIdent)
+				t.Kind == dialect.Punct && t.Text == "(" && (prev.Kind == dialect.Ident && !upperWords[prev.Text] || prev.Kind == dialect.QuotedIdent)
 			if !glue {
 				b.WriteByte(' ')
 			}

@@ -53,9 +53,10 @@ func init() {
 		cat("pg_indexes_size", tInt8, tOid),
 		cat("pg_get_serial_sequence", tText, tText, tText),
 		cat("to_regclass", tOid, tText),
-		// Every schema is on the search path (public, pg_catalog) and no
-		// name is hidden by another: all objects are visible.
-		yes("pg_table_is_visible", tOid),
+		// The search path is pg_catalog and public, and no name in one
+		// hides another: every object is visible except the relations
+		// of information_schema.
+		cat("pg_table_is_visible", tBool, tOid),
 		yes("pg_type_is_visible", tOid),
 		yes("pg_function_is_visible", tOid),
 		yes("pg_collation_is_visible", tOid),

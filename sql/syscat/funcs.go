@@ -43,6 +43,9 @@ func (r *Reader) CatalogFunc(name string, a []storage.Value) (storage.Value, err
 	case "pg_get_expr":
 		// adbin already holds the printed expression.
 		return a[0], nil
+	case "pg_table_is_visible":
+		t := systemByOID(oidArg(a[0]))
+		return storage.Bool(t == nil || t.schema != NamespaceInfo), nil
 	}
 	s, err := r.Load()
 	if err != nil {

@@ -38,6 +38,11 @@ ALTER TABLE "D_Mixed" DROP COLUMN dropme;
 \d "D_Mixed"
 \d+ d_parent
 \d+ d_child
+\dv+
+\db
+\dp
+\dE
+\dm
 \du
 \dn
 \df

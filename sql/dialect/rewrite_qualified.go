@@ -5,9 +5,10 @@ package dialect
 //
 //   - OPERATOR(pg_catalog.~) and OPERATOR(~) become the bare operator, so
 //     the operator rewrites that follow see it as written unqualified.
-//   - COLLATE name, COLLATE schema.name and COLLATE "C" are dropped: text
-//     compares by code point, which is the C collation and the only one
-//     there is (Postgres's "default" is C.UTF-8 in our deployments).
+//   - COLLATE default, "C", "POSIX" and ucs_basic (optionally qualified
+//     with pg_catalog) are dropped: text compares bytewise, which is what
+//     each of them means here (the database's default collation is
+//     C.UTF-8). Any other collation is 0A000 rather than a wrong order.
 //   - pg_catalog.f( becomes f(: every built-in function lives in
 //     pg_catalog, which is always first on Postgres's search path, so the
 //     qualified name and the bare one name the same function. Tables keep
@@ -24,7 +25,7 @@ package dialect
 //
 // It runs before the structural rewrites, which would otherwise take
 // OPERATOR for a column name.
-func rewriteQualified(toks []Token) []Token {
+func rewriteQualified(toks []Token) ([]Token, error) {
 	out := toks[:0:0]
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
@@ -49,6 +50,9 @@ func rewriteQualified(toks []Token) []Token {
 			i++
 			if at(i+1).isPunct(".") && (at(i+2).Kind == Ident || at(i+2).Kind == QuotedIdent) {
 				i += 2
+			}
+			if !byteCollations[at(i).Text] {
+				return nil, codedErr(CodeFeatureNotSupported, at(i).Pos, "collation %q is not supported (text compares bytewise, as in the C collation)", at(i).Text)
 			}
 			continue
 		case t.is("values") && len(out) > 0 && at(i+1).isPunct("(") && (out[len(out)-1].is("union") ||
@@ -90,8 +94,12 @@ func rewriteQualified(toks []Token) []Token {
 		}
 		out = append(out, t)
 	}
-	return out
+	return out, nil
 }
+
+// byteCollations are the collations that order text bytewise.
+var byteCollations = map[string]bool{"default": true, "C": true, "c": true, "POSIX": true, "posix": true,
+	"ucs_basic": true, "C.UTF-8": true, "C.utf8": true}
 
 // noAncestors replaces the pg_partition_ancestors call toks[i:end+1]
 // and, in FROM, its WITH ORDINALITY and alias; it returns the tokens

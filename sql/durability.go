@@ -260,22 +260,48 @@ func virtualColumns(name string) []planner.VirtualColumn {
 	return out
 }
 
-// virtualRows is the executor's exec.Context.Virtual. The system
-// catalogs are read through the statement's transaction.
-func (e *Engine) virtualRows(tx *txn.Txn, name string) ([][]storage.Value, error) {
+// virtualRows is the executor's exec.Context.Virtual (as the session's
+// func value, made once). The system catalogs are read through the
+// statement's transaction.
+func (s *Session) virtualRows(tx *txn.Txn, name string) ([][]storage.Value, error) {
 	vt, ok := virtualTables[name]
 	if !ok {
 		if syscat.Columns(name) == nil {
 			return nil, pgerr.New(pgerr.InternalError, "no system view %q", name)
 		}
-		snap, err := syscat.Load(e.cat, tx)
+		snap, err := s.catalogSnapshot(tx)
 		if err != nil {
 			return nil, err
 		}
 		return syscat.Rows(snap, name)
 	}
-	return vt.rows(e)
+	return vt.rows(s.e)
 }
+
+// catalogSnapshot is the catalog as tx sees it, for the system views and
+// the catalog functions. psql's queries call a catalog function per row
+// (pg_get_userbyid) and read views in correlated subqueries, so the
+// snapshot is kept for the rest of the statement: every statement starts
+// without one (forgetCatalogSnapshot), and within a statement it is
+// reloaded if the transaction or the engine version (which every DDL
+// statement changes) is not the one it was loaded for.
+func (s *Session) catalogSnapshot(tx *txn.Txn) (*syscat.Snapshot, error) {
+	v := s.e.version.Load()
+	if c := &s.catSnap; c.snap != nil && c.tx == tx && c.version == v {
+		return c.snap, nil
+	}
+	snap, err := syscat.Load(s.e.cat, tx)
+	if err != nil {
+		return nil, err
+	}
+	s.catSnap.tx, s.catSnap.version, s.catSnap.snap = tx, v, snap
+	return snap, nil
+}
+
+// forgetCatalogSnapshot drops the kept snapshot: a statement must see the
+// catalog as its own transaction snapshot has it (roles, for one, change
+// without a DDL statement).
+func (s *Session) forgetCatalogSnapshot() { s.catSnap.snap = nil }
 
 // pgEpochUnix is 2000-01-01 00:00:00 UTC, timestamptz's zero, in Unix
 // seconds.

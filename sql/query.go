@@ -48,7 +48,7 @@ func (s *Session) regNames(cols []planner.ResultColumn, rows [][]storage.Value) 
 // it is reused, as a session runs one statement at a time.
 func (s *Session) execContext(ctx context.Context, tx *txn.Txn, params []storage.Value) *exec.Context {
 	scratch := s.ectx.Scratch()
-	s.ectx = exec.Context{Ctx: ctx, Txn: tx, Catalog: s.e.cat, Params: params, Now: s.sem.Now, Location: s.sem.Loc, Sem: &s.sem, Virtual: s.e.virtual}
+	s.ectx = exec.Context{Ctx: ctx, Txn: tx, Catalog: s.e.cat, Params: params, Now: s.sem.Now, Location: s.sem.Loc, Sem: &s.sem, Virtual: s.virtual}
 	s.ectx.SetScratch(scratch)
 	return &s.ectx
 }

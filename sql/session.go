@@ -55,6 +55,16 @@ type Session struct {
 	opts    txn.TxnOptions
 	optsGen uint64
 	ectx    exec.Context
+	// virtual is virtualRows as a func value made once, for every
+	// statement's exec.Context.
+	virtual func(*txn.Txn, string) ([][]storage.Value, error)
+	// catSnap is the last catalog snapshot and what it is valid for
+	// (catalogSnapshot).
+	catSnap struct {
+		tx      *txn.Txn
+		version uint64
+		snap    *syscat.Snapshot
+	}
 	// implicit is set while the wire server runs a multi-statement query
 	// or an extended-protocol pipeline: its statements share one
 	// transaction (implicitTx once opened) until EndImplicit, as in
@@ -87,7 +97,8 @@ func (e *Engine) NewSession(name string) *Session {
 	// The catalog functions read what the statement's transaction sees:
 	// the planner's, set for every statement before it is planned and
 	// kept while it runs.
-	s.sem.Catalog = &syscat.Reader{Load: func() (*syscat.Snapshot, error) { return syscat.Load(e.cat, s.plan.Txn) }}
+	s.sem.Catalog = &syscat.Reader{Load: func() (*syscat.Snapshot, error) { return s.catalogSnapshot(s.plan.Txn) }}
+	s.virtual = s.virtualRows
 	s.plan = planner.Planner{Cat: e.cat, Sem: &s.sem, ParseExpr: s.parseExpr, ParseStmt: s.parseStmt, Virtual: virtualColumns}
 	return s
 }

@@ -1,6 +1,8 @@
 package syscat
 
 import (
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/persiandb/persiandb/sql/catalog"
@@ -28,22 +30,48 @@ func DefaultDef(c catalog.Column) string {
 	case len(toks) == 1 && toks[0].Kind == dialect.String:
 		return literalDefault(toks[0].Text, t.T, FormatType(t.OID(), -1, false))
 	case len(toks) == 2 && toks[0].Kind == dialect.Op && toks[0].Text == "-" && toks[1].Kind == dialect.Number:
-		return "'-" + toks[1].Text + "'::" + FormatType(t.OID(), -1, false)
+		// A negative constant keeps its literal's own type (the cast
+		// to the column's type is implicit and not printed).
+		return "'-" + toks[1].Text + "'::" + literalType(toks[1].Text)
 	case len(toks) == 4 && toks[0].Text == "nextval" && toks[2].Kind == dialect.String:
 		return "nextval(" + sem.QuoteLiteral(toks[2].Text) + "::regclass)"
 	}
 	return Respace(toks)
 }
 
+// literalType is the type Postgres gives a numeric literal: integer if
+// it fits, else bigint, else numeric.
+func literalType(num string) string {
+	if n, err := strconv.ParseInt(num, 10, 64); err == nil {
+		if n <= math.MaxInt32 {
+			return "integer"
+		}
+		return "bigint"
+	}
+	return "numeric"
+}
+
+// sqlValueFunctions are written without parentheses; stored text has
+// them (CURRENT_TIMESTAMP()).
+var sqlValueFunctions = map[string]bool{
+	"current_timestamp": true, "current_date": true, "current_time": true, "localtimestamp": true,
+	"localtime": true, "current_user": true, "session_user": true, "current_role": true, "user": true,
+	"current_catalog": true, "current_schema": true,
+}
+
 // dropIntroducers removes the character set introducers (_utf8mb4 'x')
 // that stored expression text carries before string literals.
 func dropIntroducers(toks []dialect.Token) []dialect.Token {
 	out := toks[:0:0]
-	for i, t := range toks {
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
 		if t.Kind == dialect.Ident && strings.HasPrefix(t.Text, "_utf8") && i+1 < len(toks) && toks[i+1].Kind == dialect.String {
 			continue
 		}
 		out = append(out, t)
+		if t.Kind == dialect.Ident && sqlValueFunctions[t.Text] && i+2 < len(toks) && toks[i+1].Text == "(" && toks[i+2].Text == ")" {
+			i += 2
+		}
 	}
 	return out
 }
@@ -94,6 +122,11 @@ func Respace(toks []dialect.Token) string {
 		switch t.Kind {
 		case dialect.String:
 			b.WriteString(sem.QuoteLiteral(t.Text))
+			if inCallArgs(toks, i) {
+				// A function's unknown-typed argument resolved to
+				// text, which Postgres prints as a cast.
+				b.WriteString("::text")
+			}
 		case dialect.QuotedIdent:
 			b.WriteString(sem.QuoteIdent(t.Text))
 		case dialect.Ident:
@@ -107,6 +140,28 @@ func Respace(toks []dialect.Token) string {
 		}
 	}
 	return b.String()
+}
+
+// inCallArgs reports whether toks[i] is a whole argument of a function
+// call: between the call's parenthesis or a comma and a comma or the
+// closing parenthesis.
+func inCallArgs(toks []dialect.Token, i int) bool {
+	punct := func(j int, p string) bool { return toks[j].Kind == dialect.Punct && toks[j].Text == p }
+	if i < 2 || i+1 >= len(toks) || !punct(i+1, ",") && !punct(i+1, ")") || !punct(i-1, ",") && !punct(i-1, "(") {
+		return false
+	}
+	depth := 0
+	for j := i - 1; j >= 0; j-- {
+		switch {
+		case punct(j, ")"):
+			depth++
+		case punct(j, "(") && depth == 0:
+			return j > 0 && toks[j-1].Kind == dialect.Ident && !upperWords[toks[j-1].Text]
+		case punct(j, "("):
+			depth--
+		}
+	}
+	return false
 }
 
 // CheckDef is a CHECK constraint's expression as Postgres prints it:

@@ -94,6 +94,11 @@ func TestDefaultAndCheckDef(t *testing.T) {
 		{col(storage.TypeInt64, "bigint", -1, "nextval('t_id_seq')"), "nextval('t_id_seq'::regclass)"},
 		{col(storage.TypeTimestampTZ, "timestamp with time zone", -1, "now()"), "now()"},
 		{col(storage.TypeDate, "date", -1, "'2020-01-01'"), "'2020-01-01'::date"},
+		{col(storage.TypeInt16, "smallint", -1, "-1"), "'-1'::integer"},
+		{col(storage.TypeNumeric, "numeric", -1, "-1.5"), "'-1.5'::numeric"},
+		{col(storage.TypeTimestampTZ, "timestamp with time zone", -1, "CURRENT_TIMESTAMP()"), "CURRENT_TIMESTAMP"},
+		{col(storage.TypeText, "text", -1, "upper(_UTF8MB4'a')"), "upper('a'::text)"},
+		{col(storage.TypeText, "text", -1, "concat(_UTF8MB4'(', 'b')"), "concat('('::text, 'b'::text)"},
 	} {
 		if got := DefaultDef(tc.c); got != tc.want {
 			t.Errorf("DefaultDef(%q) = %q, want %q", tc.c.Default, got, tc.want)

@@ -18,6 +18,12 @@ CREATE TABLE d_child (
 );
 CREATE VIEW d_view AS SELECT id, code FROM d_parent WHERE qty > 1;
 CREATE SEQUENCE d_seq;
+CREATE TABLE d_types (a smallint DEFAULT -1, b bigint DEFAULT 42, c real, d double precision DEFAULT 1.5,
+    e numeric, f numeric(5), g text DEFAULT 'it''s', h varchar, i varchar(5), j char(3), k char, l bytea,
+    m date DEFAULT '2020-01-01', n timestamp DEFAULT now(), o timestamp(3),
+    p timestamptz(0) DEFAULT CURRENT_TIMESTAMP, q interval, r uuid DEFAULT gen_random_uuid(),
+    s boolean DEFAULT false, t int[], u text[], v varchar(10)[], w bigserial, x smallserial,
+    y int DEFAULT 1 + 2, z text DEFAULT upper('a'));
 CREATE TABLE "D_Mixed" (k int, dropme text, "Val" text NOT NULL);
 ALTER TABLE "D_Mixed" DROP COLUMN dropme;
 \d
@@ -36,6 +42,7 @@ ALTER TABLE "D_Mixed" DROP COLUMN dropme;
 \dt d_*
 \dt public.d_c*
 \d "D_Mixed"
+\d d_types
 \d+ d_parent
 \d+ d_child
 \dv+
@@ -59,5 +66,6 @@ DROP TABLE d_child;
 DROP TABLE d_parent;
 DROP SEQUENCE d_seq;
 DROP TABLE "D_Mixed";
+DROP TABLE d_types;
 \d
 \d nosuchtable

@@ -120,6 +120,8 @@ func Respace(toks []dialect.Token) string {
 			}
 		}
 		switch t.Kind {
+		case verbatim:
+			b.WriteString(t.Raw)
 		case dialect.String:
 			b.WriteString(sem.QuoteLiteral(t.Text))
 			if inCallArgs(toks, i) {
@@ -135,6 +137,8 @@ func Respace(toks []dialect.Token) string {
 			} else {
 				b.WriteString(t.Text)
 			}
+		case dialect.Op:
+			b.WriteString(t.Text) // != is <>
 		default:
 			b.WriteString(t.Raw)
 		}
@@ -167,11 +171,11 @@ func inCallArgs(toks []dialect.Token, i int) bool {
 // CheckDef is a CHECK constraint's expression as Postgres prints it:
 // pretty (psql's \d) without extra parentheses, otherwise wrapped in one
 // more pair.
-func CheckDef(c catalog.Check, pretty bool) string {
+func CheckDef(t *catalog.Table, c catalog.Check, pretty bool) string {
 	toks, err := dialect.Tokenize(c.Expr)
 	body := c.Expr
 	if err == nil {
-		body = Respace(dropIntroducers(toks))
+		body = Respace(typedCheck(t, dropIntroducers(toks)))
 	}
 	if pretty {
 		return "CHECK (" + body + ")"

@@ -185,7 +185,7 @@ func constraintDef(s *Snapshot, oid uint32, pretty bool) (string, bool) {
 		fk := t.ForeignKeys[slot-slotFK]
 		return foreignKeyDef(t, fk, s.TableByName(fk.RefTable)), true
 	case slot >= slotCheck && slot < slotFK && int(slot-slotCheck) < len(t.Checks):
-		return CheckDef(t.Checks[slot-slotCheck], pretty), true
+		return CheckDef(t, t.Checks[slot-slotCheck], pretty), true
 	case slot >= slotKey && slot < slotCheck:
 		for k, ix := range indexes(t) {
 			if ix.ID != slot-slotKey {

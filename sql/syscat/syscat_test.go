@@ -105,10 +105,11 @@ func TestDefaultAndCheckDef(t *testing.T) {
 		}
 	}
 	ck := catalog.Check{Name: "k", Expr: "qty > 0 and (b IS NOT NULL)"}
-	if got, want := CheckDef(ck, true), "CHECK (qty > 0 AND (b IS NOT NULL))"; got != want {
+	tbl := &catalog.Table{Columns: []catalog.Column{{Name: "qty", Type: storage.TypeInt32, PgType: "integer", Typmod: -1}}}
+	if got, want := CheckDef(tbl, ck, true), "CHECK (qty > 0 AND (b IS NOT NULL))"; got != want {
 		t.Errorf("CheckDef pretty = %q, want %q", got, want)
 	}
-	if got, want := CheckDef(ck, false), "CHECK ((qty > 0 AND (b IS NOT NULL)))"; got != want {
+	if got, want := CheckDef(tbl, ck, false), "CHECK ((qty > 0 AND (b IS NOT NULL)))"; got != want {
 		t.Errorf("CheckDef = %q, want %q", got, want)
 	}
 }

@@ -24,6 +24,12 @@ CREATE TABLE d_types (a smallint DEFAULT -1, b bigint DEFAULT 42, c real, d doub
     p timestamptz(0) DEFAULT CURRENT_TIMESTAMP, q interval, r uuid DEFAULT gen_random_uuid(),
     s boolean DEFAULT false, t int[], u text[], v varchar(10)[], w bigserial, x smallserial,
     y int DEFAULT 1 + 2, z text DEFAULT upper('a'));
+CREATE TABLE d_checks (i int CHECK (i > 0), b bigint CHECK (b >= 10), n numeric CHECK (n > 0),
+    n2 numeric(5,2) CHECK (n2 <> 1.5), f float8 CHECK (f > 0), r real CHECK (r > 1), t text CHECK (t <> ''),
+    v varchar(10) CHECK (v != 'x'), c char(2) CHECK (c = 'ab'), d date CHECK (d > '2020-01-01'),
+    i2 int CHECK (i2 > 0 AND i2 < 100), i3 int CHECK (i3 IS NOT NULL), i4 int CHECK (i4 IN (1, 2, 3)),
+    i5 int CHECK (i5 > 1.5), i6 int CHECK (i6 BETWEEN 1 AND 5), t3 text CHECK (t3 LIKE 'a%'),
+    i7 int, CONSTRAINT named_check CHECK (i7 > i));
 CREATE TABLE "D_Mixed" (k int, dropme text, "Val" text NOT NULL);
 ALTER TABLE "D_Mixed" DROP COLUMN dropme;
 \d
@@ -43,6 +49,7 @@ ALTER TABLE "D_Mixed" DROP COLUMN dropme;
 \dt public.d_c*
 \d "D_Mixed"
 \d d_types
+\d d_checks
 \d+ d_parent
 \d+ d_child
 \dv+
@@ -67,5 +74,6 @@ DROP TABLE d_parent;
 DROP SEQUENCE d_seq;
 DROP TABLE "D_Mixed";
 DROP TABLE d_types;
+DROP TABLE d_checks;
 \d
 \d nosuchtable

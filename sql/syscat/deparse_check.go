@@ -21,7 +21,7 @@ var comparisons = map[string]bool{"=": true, "<>": true, "<": true, ">": true, "
 // typedCheck rewrites a CHECK expression's tokens into the shape
 // Postgres's deparser prints for the common comparisons of a column with
 // constants, where the constant (and sometimes the column) is shown with
-// the cast the parser put there: t <> ”::text, v::text <> 'x'::text,
+// the cast the parser put there: t <> 'x'::text, v::text <> 'x'::text,
 // n > 0::numeric, i::numeric > 1.5, x ~~ 'a%'::text (LIKE),
 // c = ANY (ARRAY[1, 2]) (IN), c >= 1 AND c <= 5 (BETWEEN). Anything else
 // is left as written.

@@ -41,6 +41,14 @@ func TestPgxOIDAndRegclass(t *testing.T) {
 			if got != "cat_wire" {
 				t.Errorf("lookup by oid parameter = %q", got)
 			}
+			// A name parameter cast to regclass is looked up.
+			var byName uint32
+			if err := c.QueryRow(ctx, "SELECT $1::regclass::oid", "cat_wire").Scan(&byName); err != nil {
+				t.Fatal(err)
+			}
+			if byName != oid {
+				t.Errorf("$1::regclass = %d, want %d", byName, oid)
+			}
 			rows, err := c.Query(ctx, "SELECT oid, oid::regclass FROM pg_catalog.pg_class WHERE relname = 'cat_wire'")
 			if err != nil {
 				t.Fatal(err)

@@ -22,7 +22,9 @@ import (
 // ok is false for the casts the ordinary rules handle.
 func (p *Planner) regCast(x texpr, t Type) (texpr, bool, error) {
 	switch {
-	case t.IsReg() && (x.unknown || !x.open() && x.t.T == storage.TypeText):
+	case t.IsReg() && (x.unknown || x.param > 0 || !x.open() && x.t.T == storage.TypeText):
+		// A parameter takes text ($1::regclass is looked up as a name,
+		// as Postgres's regclass input would).
 		e, err := p.coerce(x, TypeOf(storage.TypeText), sem.CastExplicit)
 		if err != nil {
 			return x, true, err

@@ -86,6 +86,17 @@ func init() {
 		null("pg_get_function_result", tText, tOid),
 		null("pg_get_function_arguments", tText, tOid),
 		null("pg_get_function_identity_arguments", tText, tOid),
+		null("pg_get_function_sqlbody", tText, tOid),
+		fn("getdatabaseencoding", tText, nil, func(*Context, []storage.Value) (storage.Value, error) {
+			return storage.Text("UTF8"), nil
+		}),
+		fn("pg_char_to_encoding", tInt4, types(tText), func(_ *Context, a []storage.Value) (storage.Value, error) {
+			if strings.EqualFold(a[0].AsString(), "UTF8") {
+				return storage.Int32(6), nil
+			}
+			return storage.Int32(-1), nil
+		}),
+		cat("pg_database_size", tInt8, tText),
 		// Tablespaces are pg_default and pg_global, which have no
 		// directory of their own.
 		fn("pg_tablespace_location", tText, types(tOid), func(*Context, []storage.Value) (storage.Value, error) {

@@ -99,6 +99,15 @@ func (r *Reader) CatalogFunc(name string, a []storage.Value) (storage.Value, err
 			return storage.Null(), nil
 		}
 		return storage.Int64(relationSize(s, rel, name)), nil
+	case "pg_database_size":
+		if a[0].AsString() != "postgres" {
+			return storage.Value{}, pgerr.New(pgerr.InvalidCatalogName, "database %q does not exist", a[0].AsString())
+		}
+		var total int64
+		for _, t := range s.Tables {
+			total += relationSize(s, Relation{Kind: 'r', Table: t}, "pg_total_relation_size")
+		}
+		return storage.Int64(total + int64(len(s.Sequences))*8192), nil
 	case "to_regclass":
 		oid, err := regclassIn(s, a[0].AsString())
 		if err != nil {

@@ -144,6 +144,11 @@ func init() {
 	catalogTable("pg_enum", 3501, "oid oid, enumtypid oid, enumsortorder float4, enumlabel name", nil)
 	catalogTable("pg_range", 3541, "rngtypid oid, rngsubtype oid, rngmultitypid oid, rngcollation oid, "+
 		"rngsubopc oid, rngcanonical regproc, rngsubdiff regproc", nil)
+	catalogView("pg_user_mappings", 12003, "umid oid, srvid oid, srvname name, umuser oid, usename name, umoptions text[]", nil)
+	catalogTable("pg_largeobject_metadata", 2995, "oid oid, lomowner oid, lomacl aclitem[]", nil)
+	catalogTable("pg_subscription", 6100, "oid oid, subdbid oid, subskiplsn text, subname name, subowner oid, "+
+		"subenabled bool, subbinary bool, substream bool, subtwophasestate char, subdisableonerr bool, "+
+		"subconninfo text, subslotname name, subsynccommit text, subpublications text[]", nil)
 	catalogTable("pg_event_trigger", 3466, "oid oid, evtname name, evtevent name, evtowner oid, evtfoid oid, "+
 		"evtenabled char, evttags text[]", nil)
 }

@@ -250,6 +250,9 @@ type virtualTable struct {
 // views and the system catalogs (sql/syscat).
 func virtualColumns(name string) []planner.VirtualColumn {
 	vt, ok := virtualTables[name]
+	if name == "pg_settings" {
+		return pgSettingsColumns
+	}
 	if !ok {
 		return syscat.Columns(name)
 	}
@@ -265,6 +268,9 @@ func virtualColumns(name string) []planner.VirtualColumn {
 // statement's transaction.
 func (s *Session) virtualRows(tx *txn.Txn, name string) ([][]storage.Value, error) {
 	vt, ok := virtualTables[name]
+	if name == "pg_settings" {
+		return s.settingsRows(), nil
+	}
 	if !ok {
 		if syscat.Columns(name) == nil {
 			return nil, pgerr.New(pgerr.InternalError, "no system view %q", name)

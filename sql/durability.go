@@ -292,6 +292,11 @@ func (s *Session) virtualRows(tx *txn.Txn, name string) ([][]storage.Value, erro
 // reloaded if the transaction or the engine version (which every DDL
 // statement changes) is not the one it was loaded for.
 func (s *Session) catalogSnapshot(tx *txn.Txn) (*syscat.Snapshot, error) {
+	if tx == nil {
+		// Only a statement reads the catalog, and every statement is
+		// planned and run in a transaction.
+		return nil, pgerr.New(pgerr.InternalError, "catalog read outside a transaction")
+	}
 	v := s.e.version.Load()
 	if c := &s.catSnap; c.snap != nil && c.tx == tx && c.version == v {
 		return c.snap, nil

@@ -18,6 +18,10 @@ CREATE TABLE d_child (
 );
 CREATE VIEW d_view AS SELECT id, code FROM d_parent WHERE qty > 1;
 CREATE SEQUENCE d_seq;
+CREATE INDEX d_parent_made_u ON d_parent (made DESC, u NULLS FIRST);
+CREATE TABLE d_pair (a int, b int, PRIMARY KEY (a, b));
+CREATE TABLE d_pair_ref (a int, b int, FOREIGN KEY (a, b) REFERENCES d_pair (a, b) ON UPDATE CASCADE ON DELETE SET NULL);
+CREATE SEQUENCE d_seq2 INCREMENT 5 MINVALUE 10 MAXVALUE 1000 START 20 CYCLE;
 CREATE TABLE d_types (a smallint DEFAULT -1, b bigint DEFAULT 42, c real, d double precision DEFAULT 1.5,
     e numeric, f numeric(5), g text DEFAULT 'it''s', h varchar, i varchar(5), j char(3), k char, l bytea,
     m date DEFAULT '2020-01-01', n timestamp DEFAULT now(), o timestamp(3),
@@ -49,6 +53,12 @@ ALTER TABLE "D_Mixed" DROP COLUMN dropme;
 \dt public.d_c*
 \d "D_Mixed"
 \d d_types
+\d d_parent_u_key
+\d d_parent_made_u
+\d d_seq2
+\d d_pair
+\d d_pair_ref
+\d d_pair_pkey
 \d d_checks
 \d+ d_parent
 \d+ d_child
@@ -74,6 +84,9 @@ DROP TABLE d_parent;
 DROP SEQUENCE d_seq;
 DROP TABLE "D_Mixed";
 DROP TABLE d_types;
+DROP TABLE d_pair_ref;
+DROP TABLE d_pair;
+DROP SEQUENCE d_seq2;
 DROP TABLE d_checks;
 \d
 \d nosuchtable

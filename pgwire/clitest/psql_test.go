@@ -13,6 +13,10 @@ package clitest
 //	testdata/psql/NAME.out   psql's stdout and stderr, interleaved as written.
 //	testdata/psql/NAME.exit  psql's exit status when it is not 0 (psql exits 3
 //	                         when a script stops at an error with ON_ERROR_STOP).
+//	-- serial                a leading line that runs the script alone, before
+//	                         the others start: for scripts that list the whole
+//	                         database (\d, \dt), whose output other scripts'
+//	                         tables would change on a shared PostgreSQL.
 //
 // Each script gets a server of its own; the scripts still use table names
 // of their own and drop what they create, so that they can run together
@@ -61,8 +65,15 @@ func TestPsql(t *testing.T) {
 	}
 	for _, script := range scripts {
 		name := strings.TrimSuffix(filepath.Base(script), ".sql")
+		src, err := os.ReadFile(script)
+		if err != nil {
+			t.Fatal(err)
+		}
+		serial := hasDirective(string(src), "-- serial")
 		t.Run(name, func(t *testing.T) {
-			t.Parallel()
+			if !serial {
+				t.Parallel()
+			}
 			runPsqlScript(t, psql, name)
 		})
 	}
@@ -108,6 +119,20 @@ func runPsqlScript(t *testing.T, psql, name string) {
 		t.Errorf("from %s: psql %s\nexit status %d, want %d\n--- %s.out (PostgreSQL 15)\n+++ psql output\n%s",
 			dir, quoteArgs(args), code, wantCode, name, unifiedDiff(string(want), string(got)))
 	}
+}
+
+// hasDirective reports whether one of the script's leading comment lines
+// is exactly d.
+func hasDirective(src, d string) bool {
+	for _, line := range strings.Split(src, "\n") {
+		if !strings.HasPrefix(line, "--") {
+			return false
+		}
+		if strings.TrimSpace(line) == d {
+			return true
+		}
+	}
+	return false
 }
 
 // scriptArgs returns the words of the script's leading "-- psql:" lines.

@@ -1,3 +1,4 @@
+-- serial
 -- psql's catalog commands (\d and friends) read pg_catalog.
 CREATE TABLE d_parent (
     id serial PRIMARY KEY,

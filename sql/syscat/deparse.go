@@ -175,7 +175,7 @@ func CheckDef(t *catalog.Table, c catalog.Check, pretty bool) string {
 	toks, err := dialect.Tokenize(c.Expr)
 	body := c.Expr
 	if err == nil {
-		body = Respace(typedCheck(t, dropIntroducers(toks)))
+		body = Respace(typedCheck(t, dropIntroducers(toks), ""))
 	}
 	if pretty {
 		return "CHECK (" + body + ")"

@@ -25,7 +25,8 @@ var comparisons = map[string]bool{"=": true, "<>": true, "<": true, ">": true, "
 // n > 0::numeric, i::numeric > 1.5, x ~~ 'a%'::text (LIKE),
 // c = ANY (ARRAY[1, 2]) (IN), c >= 1 AND c <= 5 (BETWEEN). Anything else
 // is left as written.
-func typedCheck(t *catalog.Table, toks []dialect.Token) []dialect.Token {
+// qual prefixes column names ("t." in a view's WHERE, "" in a CHECK).
+func typedCheck(t *catalog.Table, toks []dialect.Token, qual string) []dialect.Token {
 	colType := func(tk dialect.Token) (planner.Type, bool) {
 		if tk.Kind != dialect.Ident && tk.Kind != dialect.QuotedIdent {
 			return planner.Type{}, false
@@ -64,12 +65,12 @@ func typedCheck(t *catalog.Table, toks []dialect.Token) []dialect.Token {
 		op := at(i + 1)
 		switch {
 		case op.Kind == dialect.Op && comparisons[op.Text] && lit(at(i+2)) && boundary(i+3):
-			c, l := typedPair(tk, ct, at(i+2))
+			c, l := typedPair(qual, tk, ct, at(i+2))
 			out = append(out, c, op, l)
 			i += 2
 			continue
 		case (op.Text == "like" || op.Text == "ilike") && op.Kind == dialect.Ident && at(i+2).Kind == dialect.String && boundary(i+3):
-			c, l := typedPair(tk, ct, at(i+2))
+			c, l := typedPair(qual, tk, ct, at(i+2))
 			sym := "~~"
 			if op.Text == "ilike" {
 				sym = "~~*"
@@ -83,7 +84,7 @@ func typedCheck(t *catalog.Table, toks []dialect.Token) []dialect.Token {
 			var c dialect.Token
 			for lit(at(j)) && (at(j+1).Text == "," || at(j+1).Text == ")") && at(j+1).Kind == dialect.Punct {
 				var l dialect.Token
-				c, l = typedPair(tk, ct, at(j))
+				c, l = typedPair(qual, tk, ct, at(j))
 				elems = append(elems, l)
 				j += 2
 				if at(j-1).Text == ")" {
@@ -106,8 +107,8 @@ func typedCheck(t *catalog.Table, toks []dialect.Token) []dialect.Token {
 				continue
 			}
 		case op.Text == "between" && op.Kind == dialect.Ident && lit(at(i+2)) && at(i+3).Text == "and" && lit(at(i+4)) && boundary(i+5):
-			c, lo := typedPair(tk, ct, at(i+2))
-			_, hi := typedPair(tk, ct, at(i+4))
+			c, lo := typedPair(qual, tk, ct, at(i+2))
+			_, hi := typedPair(qual, tk, ct, at(i+4))
 			out = append(out, c, dialect.Token{Kind: dialect.Op, Text: ">=", Raw: ">="}, lo,
 				dialect.Token{Kind: dialect.Ident, Text: "and"}, c, dialect.Token{Kind: dialect.Op, Text: "<=", Raw: "<="}, hi)
 			i += 4
@@ -122,8 +123,8 @@ func typedCheck(t *catalog.Table, toks []dialect.Token) []dialect.Token {
 // Postgres's parser types them: the constant takes the column's type (a
 // quoted one) or keeps its own with a cast to the column's (a number),
 // and varchar columns compare as text.
-func typedPair(col dialect.Token, ct planner.Type, l dialect.Token) (dialect.Token, dialect.Token) {
-	name := sem.QuoteIdent(col.Text)
+func typedPair(qual string, col dialect.Token, ct planner.Type, l dialect.Token) (dialect.Token, dialect.Token) {
+	name := qual + sem.QuoteIdent(col.Text)
 	v := func(s string) dialect.Token { return dialect.Token{Kind: verbatim, Raw: s} }
 	if l.Kind == dialect.String {
 		switch {

@@ -36,7 +36,8 @@
 //
 // Defaults and CHECK expressions are kept as SQL text, not plan trees:
 // deparse.go prints the common shapes exactly as Postgres does and
-// re-spaces the rest. View definitions are the query as written. Sizes
+// re-spaces the rest. View definitions print as Postgres's for simple
+// views (viewdef.go) and as written otherwise. Sizes
 // (pg_table_size and friends) are estimated from the number of keys in
 // storage. Views that hold objects the engine does not have (triggers,
 // policies, publications, functions, operators, casts, extensions, ...)

@@ -2,7 +2,6 @@ package syscat
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/persiandb/persiandb/sql/pgerr"
 	"github.com/persiandb/persiandb/sql/sem"
@@ -88,7 +87,7 @@ func (r *Reader) CatalogFunc(name string, a []storage.Value) (storage.Value, err
 		if !ok || rel.View == nil {
 			return storage.Null(), nil
 		}
-		return storage.Text(" " + strings.TrimSpace(rel.View.Query) + ";"), nil
+		return storage.Text(ViewDef(s, rel.View)), nil
 	case "pg_relation_is_publishable":
 		rel, ok := s.RelationByOID(oidArg(a[0]))
 		return storage.Bool(ok && rel.Kind == 'r'), nil

@@ -51,7 +51,7 @@ func init() {
 		"is_trigger_insertable_into yes_or_no", func(s *Snapshot) [][]any {
 		var out [][]any
 		for _, v := range s.Views {
-			out = append(out, []any{"postgres", "public", v.Name, " " + v.Query + ";", "NONE", "NO", "NO", "NO", "NO", "NO"})
+			out = append(out, []any{"postgres", "public", v.Name, ViewDef(s, v), "NONE", "NO", "NO", "NO", "NO", "NO"})
 		}
 		return out
 	})

@@ -149,3 +149,34 @@ func TestEveryViewBuilds(t *testing.T) {
 		}
 	}
 }
+
+func TestViewDef(t *testing.T) {
+	tbl := &catalog.Table{ID: 100, Name: "vt", Columns: []catalog.Column{
+		{Name: "id", Type: storage.TypeInt32, PgType: "integer", Typmod: -1},
+		{Name: "t", Type: storage.TypeText, PgType: "text", Typmod: -1}}}
+	s := &Snapshot{Tables: []*catalog.Table{tbl}, tableByID: map[uint32]*catalog.Table{100: tbl},
+		byName: map[string]uint32{"vt": RelOID(100)}}
+	view := func(q string, cols ...string) *catalog.View {
+		v := &catalog.View{Name: "v", Query: q}
+		for _, c := range cols {
+			v.Columns = append(v.Columns, catalog.ViewColumn{Name: c})
+		}
+		return v
+	}
+	for _, tc := range []struct {
+		v    *catalog.View
+		want string
+	}{
+		{view("SELECT id, t FROM vt WHERE id > 1 AND t <> 'x'", "id", "t"),
+			" SELECT vt.id,\n    vt.t\n   FROM vt\n  WHERE vt.id > 1 AND vt.t <> 'x'::text;"},
+		{view("select * from public.vt order by t desc, id", "a", "t"),
+			" SELECT vt.id AS a,\n    vt.t\n   FROM vt\n  ORDER BY vt.t DESC, vt.id;"},
+		// Anything else is kept as written.
+		{view("SELECT count(*) FROM vt", "count"), " SELECT count(*) FROM vt;"},
+		{view("SELECT id FROM vt JOIN vt AS w USING (id)", "id"), " SELECT id FROM vt JOIN vt AS w USING (id);"},
+	} {
+		if got := ViewDef(s, tc.v); got != tc.want {
+			t.Errorf("ViewDef(%q) =\n%s\nwant\n%s", tc.v.Query, got, tc.want)
+		}
+	}
+}

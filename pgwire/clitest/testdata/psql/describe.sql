@@ -63,6 +63,7 @@ ALTER TABLE "D_Mixed" DROP COLUMN dropme;
 \d d_checks
 \d+ d_parent
 \d+ d_child
+\d+ d_view
 \dv+
 \db
 \dp

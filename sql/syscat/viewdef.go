@@ -13,10 +13,10 @@ import (
 // table, a WHERE, an ORDER BY of columns) print exactly as Postgres
 // prints them:
 //
-//	 SELECT t.a,
-//	    t.b AS x
-//	   FROM t
-//	  WHERE t.a > 1;
+//	SELECT t.a,
+//	   t.b AS x
+//	  FROM t
+//	 WHERE t.a > 1;
 //
 // Any other query prints as written, after a space and with a
 // semicolon, which is the shape but not the text Postgres would give.

@@ -41,8 +41,10 @@ func (s *Session) copyOut(ctx context.Context, cp *dialect.CopyStmt, opts copyOp
 		}
 		names := make([]string, len(q.Columns))
 		types := make([]planner.Type, len(q.Columns))
+		hasReg := false
 		for i, c := range q.Columns {
 			names[i], types[i] = c.Name, c.Type
+			hasReg = hasReg || c.Type.IsReg()
 		}
 		w := &copyWriter{opts: &opts, types: types, loc: s.sem.Loc, single: len(names) == 1}
 		if w.forceQuote, err = forceList(t, names, opts.forceQuote, "FORCE_QUOTE"); err != nil {
@@ -69,6 +71,12 @@ func (s *Session) copyOut(ctx context.Context, cp *dialect.CopyStmt, opts copyOp
 			}
 			if err != nil {
 				return nil, err
+			}
+			if hasReg && opts.format != formatBinary {
+				// reg* columns print names in text, as in a query's
+				// result; binary COPY sends their OIDs, as Postgres does.
+				row = append([]storage.Value(nil), row...)
+				s.regNames(q.Columns, [][]storage.Value{row})
 			}
 			if err := w.row(row); err != nil {
 				return nil, err

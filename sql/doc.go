@@ -26,4 +26,14 @@
 // executor asks for when the plan runs (plan.Virtual), so cached plans
 // stay correct. Without a checkpointer nothing waits and CHECKPOINT does
 // nothing.
+//
+// # System catalogs
+//
+// pg_catalog and information_schema are plan.Virtual views too
+// (virtualColumns and virtualRows in durability.go hand them to
+// sql/syscat), read through the statement's transaction. The catalog
+// functions read the transaction the session planned the statement in
+// (the sem.Catalog set in NewSession). Result columns of a reg* type
+// leave the engine as names (regNames in query.go): inside a statement
+// they are OIDs, which compare as numbers.
 package sql

@@ -13,6 +13,8 @@ import (
 	"github.com/persiandb/persiandb/sql/catalog"
 	"github.com/persiandb/persiandb/sql/pgerr"
 	"github.com/persiandb/persiandb/sql/plan"
+	"github.com/persiandb/persiandb/sql/planner"
+	"github.com/persiandb/persiandb/sql/syscat"
 	"github.com/persiandb/persiandb/storage"
 	"github.com/persiandb/persiandb/txn"
 )
@@ -244,17 +246,73 @@ type virtualTable struct {
 	rows func(*Engine) ([][]storage.Value, error)
 }
 
-// virtualColumns is the planner's Planner.Virtual.
-func virtualColumns(name string) []plan.Column { return virtualTables[name].cols }
-
-// virtualRows is the executor's exec.Context.Virtual.
-func (e *Engine) virtualRows(name string) ([][]storage.Value, error) {
+// virtualColumns is the planner's Planner.Virtual: the engine's own
+// views and the system catalogs (sql/syscat).
+func virtualColumns(name string) []planner.VirtualColumn {
 	vt, ok := virtualTables[name]
-	if !ok {
-		return nil, pgerr.New(pgerr.InternalError, "no system view %q", name)
+	if name == "pg_settings" {
+		return pgSettingsColumns
 	}
-	return vt.rows(e)
+	if !ok {
+		return syscat.Columns(name)
+	}
+	out := make([]planner.VirtualColumn, len(vt.cols))
+	for i, c := range vt.cols {
+		out[i] = planner.VirtualColumn{Name: c.Name, Type: planner.TypeOf(c.Type)}
+	}
+	return out
 }
+
+// virtualRows is the executor's exec.Context.Virtual (as the session's
+// func value, made once). The system catalogs are read through the
+// statement's transaction.
+func (s *Session) virtualRows(tx *txn.Txn, name string) ([][]storage.Value, error) {
+	vt, ok := virtualTables[name]
+	if name == "pg_settings" {
+		return s.settingsRows(), nil
+	}
+	if !ok {
+		if syscat.Columns(name) == nil {
+			return nil, pgerr.New(pgerr.InternalError, "no system view %q", name)
+		}
+		snap, err := s.catalogSnapshot(tx)
+		if err != nil {
+			return nil, err
+		}
+		return syscat.Rows(snap, name)
+	}
+	return vt.rows(s.e)
+}
+
+// catalogSnapshot is the catalog as tx sees it, for the system views and
+// the catalog functions. psql's queries call a catalog function per row
+// (pg_get_userbyid) and read views in correlated subqueries, so the
+// snapshot is kept for the rest of the statement: every statement starts
+// without one (forgetCatalogSnapshot), and within a statement it is
+// reloaded if the transaction or the engine version (which every DDL
+// statement changes) is not the one it was loaded for.
+func (s *Session) catalogSnapshot(tx *txn.Txn) (*syscat.Snapshot, error) {
+	if tx == nil {
+		// Only a statement reads the catalog, and every statement is
+		// planned and run in a transaction.
+		return nil, pgerr.New(pgerr.InternalError, "catalog read outside a transaction")
+	}
+	v := s.e.version.Load()
+	if c := &s.catSnap; c.snap != nil && c.tx == tx && c.version == v {
+		return c.snap, nil
+	}
+	snap, err := syscat.Load(s.e.cat, tx)
+	if err != nil {
+		return nil, err
+	}
+	s.catSnap.tx, s.catSnap.version, s.catSnap.snap = tx, v, snap
+	return snap, nil
+}
+
+// forgetCatalogSnapshot drops the kept snapshot: a statement must see the
+// catalog as its own transaction snapshot has it (roles, for one, change
+// without a DDL statement).
+func (s *Session) forgetCatalogSnapshot() { s.catSnap.snap = nil }
 
 // pgEpochUnix is 2000-01-01 00:00:00 UTC, timestamptz's zero, in Unix
 // seconds.

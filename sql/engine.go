@@ -4,7 +4,6 @@ import (
 	"sync/atomic"
 
 	"github.com/persiandb/persiandb/sql/catalog"
-	"github.com/persiandb/persiandb/storage"
 	"github.com/persiandb/persiandb/txn"
 )
 
@@ -25,9 +24,6 @@ type Engine struct {
 	// the first session opens and only read afterwards.
 	cp         Checkpointer
 	syncCommit string
-	// virtual is virtualRows as a func value made once, for every
-	// statement's exec.Context.
-	virtual func(string) ([][]storage.Value, error)
 	// recovered holds the commit points by session name that sessions
 	// continue from (recovered.go); set before the first session opens,
 	// read-only after.
@@ -52,7 +48,6 @@ func Open(m *txn.Manager) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{m: m, cat: cat}
-	e.virtual = e.virtualRows
 	return e, nil
 }
 

@@ -65,6 +65,7 @@ func (p *Prepared) ParamTypes() []planner.Type { return p.params }
 // Prepare parses and plans a statement; given holds parameter types the
 // client declared (zero entries are inferred).
 func (s *Session) Prepare(ctx context.Context, name, text string, given []planner.Type) (*Prepared, error) {
+	s.forgetCatalogSnapshot()
 	st, err := dialect.Prepare(text)
 	if err != nil {
 		return nil, syntaxError(err)
@@ -137,6 +138,7 @@ func (s *Session) withPlanTxn(f func(tx *txn.Txn) (*Result, error)) (*Result, er
 // ExecPrepared runs a prepared statement with parameter values of its
 // parameter types.
 func (s *Session) ExecPrepared(ctx context.Context, p *Prepared, params []storage.Value) (*Result, error) {
+	s.forgetCatalogSnapshot()
 	if len(params) != len(p.params) {
 		return nil, s.fail(pgerr.New(pgerr.ProtocolViolation, "bind message supplies %d parameters, but prepared statement %q requires %d", len(params), p.Name, len(p.params)))
 	}
@@ -262,5 +264,6 @@ func (s *Session) runQuery(ctx context.Context, tx *txn.Txn, q *planner.Query, p
 	if err != nil {
 		return nil, err
 	}
+	s.regNames(q.Columns, rows)
 	return &Result{Columns: q.Columns, Rows: rows, Tag: selectTag(len(rows))}, nil
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/persiandb/persiandb/sql/exec"
 	"github.com/persiandb/persiandb/sql/plan"
+	"github.com/persiandb/persiandb/sql/planner"
 	"github.com/persiandb/persiandb/storage"
 	"github.com/persiandb/persiandb/txn"
 	"github.com/pingcap/tidb/pkg/parser/ast"
@@ -20,14 +21,34 @@ func (s *Session) query(ctx context.Context, tx *txn.Txn, n ast.ResultSetNode, p
 	if err != nil {
 		return nil, err
 	}
+	s.regNames(q.Columns, rows)
 	return &Result{Columns: q.Columns, Rows: rows, Tag: selectTag(len(rows))}, nil
+}
+
+// regNames replaces the OIDs in result columns of a reg* type by the
+// names they stand for, as Postgres's output functions print them
+// (conrelid::regclass is the table's name). The values stay OIDs inside
+// the statement, where they compare as numbers; they become text only
+// on the way out, while the transaction that read them is still open,
+// which is also why the reg* types have no binary format here.
+func (s *Session) regNames(cols []planner.ResultColumn, rows [][]storage.Value) {
+	for i, c := range cols {
+		if !c.Type.IsReg() {
+			continue
+		}
+		for _, r := range rows {
+			if i < len(r) && !r[i].IsNull() && r[i].Type() != storage.TypeText {
+				r[i] = storage.Text(s.sem.Catalog.RegOut(c.Type.Name, r[i].AsInt64()))
+			}
+		}
+	}
 }
 
 // execContext returns the session's execution context for a statement;
 // it is reused, as a session runs one statement at a time.
 func (s *Session) execContext(ctx context.Context, tx *txn.Txn, params []storage.Value) *exec.Context {
 	scratch := s.ectx.Scratch()
-	s.ectx = exec.Context{Ctx: ctx, Txn: tx, Catalog: s.e.cat, Params: params, Now: s.sem.Now, Location: s.sem.Loc, Sem: &s.sem, Virtual: s.e.virtual}
+	s.ectx = exec.Context{Ctx: ctx, Txn: tx, Catalog: s.e.cat, Params: params, Now: s.sem.Now, Location: s.sem.Loc, Sem: &s.sem, Virtual: s.virtual}
 	s.ectx.SetScratch(scratch)
 	return &s.ectx
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/persiandb/persiandb/sql/pgerr"
 	"github.com/persiandb/persiandb/sql/planner"
 	"github.com/persiandb/persiandb/sql/sem"
+	"github.com/persiandb/persiandb/sql/syscat"
 	"github.com/persiandb/persiandb/storage"
 	"github.com/persiandb/persiandb/txn"
 	"github.com/pingcap/tidb/pkg/parser"
@@ -54,6 +55,16 @@ type Session struct {
 	opts    txn.TxnOptions
 	optsGen uint64
 	ectx    exec.Context
+	// virtual is virtualRows as a func value made once, for every
+	// statement's exec.Context.
+	virtual func(*txn.Txn, string) ([][]storage.Value, error)
+	// catSnap is the last catalog snapshot and what it is valid for
+	// (catalogSnapshot).
+	catSnap struct {
+		tx      *txn.Txn
+		version uint64
+		snap    *syscat.Snapshot
+	}
 	// implicit is set while the wire server runs a multi-statement query
 	// or an extended-protocol pipeline: its statements share one
 	// transaction (implicitTx once opened) until EndImplicit, as in
@@ -83,6 +94,11 @@ func (e *Engine) NewSession(name string) *Session {
 	e.restorePoint(s.ts)
 	s.sem.Loc = time.UTC
 	s.sem.Session = sessionInfo{s}
+	// The catalog functions read what the statement's transaction sees:
+	// the planner's, set for every statement before it is planned and
+	// kept while it runs.
+	s.sem.Catalog = &syscat.Reader{Load: func() (*syscat.Snapshot, error) { return s.catalogSnapshot(s.plan.Txn) }}
+	s.virtual = s.virtualRows
 	s.plan = planner.Planner{Cat: e.cat, Sem: &s.sem, ParseExpr: s.parseExpr, ParseStmt: s.parseStmt, Virtual: virtualColumns}
 	return s
 }

@@ -15,6 +15,7 @@ import (
 
 // execStmt runs one prepared statement with parameter values.
 func (s *Session) execStmt(ctx context.Context, st *dialect.Stmt, params []storage.Value) (*Result, error) {
+	s.forgetCatalogSnapshot()
 	if s.failed {
 		switch st.Kind {
 		case dialect.KindCommit, dialect.KindRollback, dialect.KindRollbackTo:

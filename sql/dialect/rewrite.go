@@ -112,7 +112,11 @@ func (s *Stmt) rewrites() *Rewrites {
 
 // rewrite turns a KindParsed statement's tokens into s.Text.
 func rewrite(s *Stmt, toks []Token) error {
-	toks, err := rewriteStructure(s, toks)
+	toks, err := rewriteQualified(toks)
+	if err != nil {
+		return err
+	}
+	toks, err = rewriteStructure(s, toks)
 	if err != nil {
 		return err
 	}

@@ -220,6 +220,7 @@ func TestRewriteErrors(t *testing.T) {
 		{"select cast(a as)", CodeSyntaxError},
 		{"select a is distinct from", CodeSyntaxError},
 		{"insert into t values (1) on conflict do update set a = 1", CodeSyntaxError},
+		{`select a from t order by a collate "de_DE"`, CodeFeatureNotSupported}, // only bytewise collations
 	} {
 		_, err := Prepare(tc.in)
 		var se *SyntaxError

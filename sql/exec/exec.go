@@ -42,9 +42,10 @@ type Context struct {
 	// context makes the running plan fail with txn.ErrCanceled (57014).
 	// Long loops check it every interruptEvery steps.
 	Ctx context.Context
-	// Virtual returns the rows of a plan.Virtual system view; nil means
-	// no such views exist.
-	Virtual func(name string) ([]Row, error)
+	// Virtual returns the rows of a plan.Virtual system view as the
+	// transaction sees them (pg_catalog shows the tables it created and
+	// not those it dropped); nil means no such views exist.
+	Virtual func(tx *txn.Txn, name string) ([]Row, error)
 
 	// outer is the stack of rows that enclosing queries are evaluating
 	// subqueries for, innermost last; plan.Outer{Depth: d} reads
@@ -117,7 +118,7 @@ func Build(c *Context, n plan.Node) (Iterator, error) {
 		if c.Virtual == nil {
 			return nil, errNotBuilt(n)
 		}
-		rows, err := c.Virtual(n.Name)
+		rows, err := c.Virtual(c.Txn, n.Name)
 		if err != nil {
 			return nil, err
 		}

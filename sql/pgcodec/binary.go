@@ -34,6 +34,10 @@ func AppendBinary(buf []byte, v storage.Value, t planner.Type) ([]byte, error) {
 	if t.IsArray() {
 		return appendArrayBinary(buf, v, t)
 	}
+	if t.IsOID() && (vt == storage.TypeInt64 || vt == storage.TypeInt32) {
+		// oidsend: an unsigned 4-byte integer.
+		return binary.BigEndian.AppendUint32(buf, uint32(v.AsInt64())), nil
+	}
 	switch t.T {
 	case storage.TypeBool:
 		if vt != storage.TypeBool {
@@ -128,6 +132,12 @@ func DecodeBinary(src []byte, t planner.Type) (storage.Value, error) {
 			return storage.Value{}, err
 		}
 		return planner.ApplyTypmod(v, t, false)
+	}
+	if t.IsOID() {
+		if len(src) != 4 {
+			return storage.Value{}, ErrBinaryFormat
+		}
+		return storage.Int64(int64(binary.BigEndian.Uint32(src))), nil
 	}
 	v, err := decodeBinary(src, t.T)
 	if err != nil {

@@ -15,14 +15,16 @@ const (
 )
 
 // BinaryOK reports whether values of the type with this OID have a binary
-// format here: every type the planner can resolve.
+// format here: every type the planner can resolve except the reg* types,
+// whose values reach the wire as names (sql's regNames), so that a client
+// must read them as text.
 func BinaryOK(oid uint32) bool {
 	switch oid {
 	case planner.OIDBool, planner.OIDBytea, planner.OIDInt2, planner.OIDInt4, planner.OIDInt8,
 		planner.OIDFloat4, planner.OIDFloat8, planner.OIDNumeric,
 		planner.OIDText, planner.OIDVarchar, planner.OIDBpchar,
 		planner.OIDDate, planner.OIDTimestamp, planner.OIDTimestampTZ,
-		planner.OIDInterval, planner.OIDUUID:
+		planner.OIDInterval, planner.OIDUUID, planner.OIDOid, planner.OIDName, planner.OIDChar:
 		return true
 	}
 	if t, ok := planner.TypeByOID(oid); ok && t.IsArray() {

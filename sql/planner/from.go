@@ -612,11 +612,26 @@ func (p *Planner) tableSource(n *ast.TableSource, parent *scope) (*fromItem, err
 		if strings.HasPrefix(name, dialect.SeriesTablePrefix) {
 			return p.series(name, parent)
 		}
-		if src.Schema.O == "" {
+		switch src.Schema.O {
+		case "":
 			if c := p.lookupCTE(name); c != nil {
 				return &fromItem{rel: renamed(c.rel, alias, c.cols, parent)}, nil
 			}
-		} else if src.Schema.O != "public" && src.Schema.O != "pg_catalog" {
+		case "public":
+		case "pg_catalog", "information_schema":
+			// System views come first in their own schemas, as the
+			// schema qualification says.
+			key := name
+			if src.Schema.O != "pg_catalog" {
+				key = src.Schema.O + "." + name
+			}
+			if it := p.virtual(key, alias, parent); it != nil {
+				return it, nil
+			}
+			if src.Schema.O != "pg_catalog" {
+				return nil, at(pgerr.New(pgerr.UndefinedTable, "relation \"%s.%s\" does not exist", src.Schema.O, name), p.relPos(src.Schema.O, name))
+			}
+		default:
 			return nil, pgerr.New(pgerr.InvalidSchemaName, "schema %q does not exist", src.Schema.O)
 		}
 		t, err := p.Cat.Table(p.Txn, name)
@@ -671,10 +686,12 @@ func (p *Planner) virtual(name, alias string, parent *scope) *fromItem {
 		return nil
 	}
 	sc := &scope{parent: parent}
-	for _, c := range cols {
-		sc.cols = append(sc.cols, column{table: alias, name: c.Name, typ: TypeOf(c.Type)})
+	pcols := make([]plan.Column, len(cols))
+	for i, c := range cols {
+		sc.cols = append(sc.cols, column{table: alias, name: c.Name, typ: c.Type})
+		pcols[i] = plan.Column{Name: c.Name, Type: c.Type.T}
 	}
-	return &fromItem{rel: &relation{node: &plan.Virtual{Name: name, Cols: cols}, sc: sc}}
+	return &fromItem{rel: &relation{node: &plan.Virtual{Name: name, Cols: pcols}, sc: sc}}
 }
 
 // renamed gives a relation's columns a range variable name (and column

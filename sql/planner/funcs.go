@@ -164,6 +164,9 @@ func (p *Planner) castCall(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 	if err != nil {
 		return x, err
 	}
+	if r, ok, err := p.regCast(x, t); ok {
+		return r, err
+	}
 	e, err := p.coerce(x, t, sem.CastExplicit)
 	if err != nil {
 		return x, err

@@ -66,8 +66,10 @@ type Planner struct {
 	// nested statement).
 	ParseStmt func(string) (ast.StmtNode, error)
 	// Virtual returns the columns of the system view name whose rows the
-	// executor supplies (plan.Virtual), or nil if there is none.
-	Virtual func(name string) []plan.Column
+	// executor supplies (plan.Virtual), or nil if there is none. Views in
+	// a schema other than public and pg_catalog are named
+	// "schema.name" (information_schema.tables).
+	Virtual func(name string) []VirtualColumn
 
 	stmt   *dialect.Stmt
 	params []Type
@@ -90,6 +92,14 @@ func (p *Planner) noteOuter(depth int) {
 	for i := 0; i < depth && i < len(p.levels); i++ {
 		*p.levels[len(p.levels)-1-i] = true
 	}
+}
+
+// VirtualColumn is one column of a system view: the pg_catalog tables
+// have Postgres types (oid, name, "char") that share a storage type with
+// others.
+type VirtualColumn struct {
+	Name string
+	Type Type
 }
 
 // ResultColumn describes one column a query returns.

@@ -37,6 +37,16 @@ const (
 	OIDInterval    = 1186
 	OIDNumeric     = 1700
 	OIDUUID        = 2950
+
+	// The system catalogs' own types (oids.go).
+	OIDChar         = 18
+	OIDName         = 19
+	OIDRegproc      = 24
+	OIDOid          = 26
+	OIDRegclass     = 2205
+	OIDRegtype      = 2206
+	OIDRegnamespace = 4089
+	OIDRegrole      = 4096
 )
 
 // Array type OIDs (pg_type.typarray of each element type).
@@ -44,6 +54,8 @@ var arrayOIDs = map[uint32]uint32{
 	OIDBool: 1000, OIDInt2: 1005, OIDInt4: 1007, OIDInt8: 1016, OIDFloat4: 1021, OIDFloat8: 1022,
 	OIDNumeric: 1231, OIDText: 1009, OIDVarchar: 1015, OIDBpchar: 1014, OIDBytea: 1001, OIDDate: 1182,
 	OIDTimestamp: 1115, OIDTimestampTZ: 1185, OIDInterval: 1187, OIDUUID: 2951,
+	OIDChar: 1002, OIDName: 1003, OIDRegproc: 1008, OIDOid: 1028, OIDRegclass: 2210, OIDRegtype: 2211,
+	OIDRegnamespace: 4090, OIDRegrole: 4097,
 }
 
 // IsArray reports whether t is an array type.
@@ -81,6 +93,8 @@ var typnames = map[uint32]string{
 	OIDText: "text", OIDFloat4: "float4", OIDFloat8: "float8", OIDBpchar: "bpchar",
 	OIDVarchar: "varchar", OIDDate: "date", OIDTimestamp: "timestamp",
 	OIDTimestampTZ: "timestamptz", OIDInterval: "interval", OIDNumeric: "numeric", OIDUUID: "uuid",
+	OIDChar: "char", OIDName: "name", OIDRegproc: "regproc", OIDOid: "oid", OIDRegclass: "regclass",
+	OIDRegtype: "regtype", OIDRegnamespace: "regnamespace", OIDRegrole: "regrole",
 }
 
 // OID is the type's pg_type OID, as RowDescription sends it.
@@ -93,6 +107,9 @@ func (t Type) OID() uint32 {
 		return OIDVarchar
 	case "character":
 		return OIDBpchar
+	}
+	if o, ok := namedOIDs[t.Name]; ok {
+		return o
 	}
 	if o, ok := storageOIDs[t.T]; ok {
 		return o
@@ -110,6 +127,17 @@ func (t Type) Typname() string {
 
 // Size is pg_type.typlen (-1 for variable length).
 func (t Type) Size() int16 {
+	if !t.IsArray() {
+		switch namedOIDs[t.Name] {
+		case OIDChar:
+			return 1
+		case OIDName:
+			return 64
+		case 0:
+		default:
+			return 4 // oid and the reg* types
+		}
+	}
 	switch t.T {
 	case storage.TypeBool:
 		return 1
@@ -148,6 +176,11 @@ func TypeByOID(oid uint32) (Type, bool) {
 	case OIDBpchar:
 		return Type{T: storage.TypeText, Name: "character", Typmod: -1}, true
 	}
+	for name, o := range namedOIDs {
+		if o == oid {
+			return Type{T: storageTypes[name], Name: name, Typmod: -1}, true
+		}
+	}
 	for t, o := range storageOIDs {
 		if o == oid {
 			return TypeOf(t), true
@@ -166,7 +199,29 @@ var storageTypes = map[string]storage.Type{
 	"interval": storage.TypeInterval, "uuid": storage.TypeUUID,
 	"serial": storage.TypeInt32, "bigserial": storage.TypeInt64, "smallserial": storage.TypeInt16,
 	"name": storage.TypeText, "unknown": storage.TypeText,
+	"oid": storage.TypeInt64, `"char"`: storage.TypeText, "regclass": storage.TypeInt64,
+	"regtype": storage.TypeInt64, "regproc": storage.TypeInt64, "regnamespace": storage.TypeInt64,
+	"regrole": storage.TypeInt64,
 }
+
+// namedOIDs are the types that share a storage type with another and are
+// told apart by name: oid and the reg* types are int8 values (an OID is
+// unsigned 32-bit, which int8 holds exactly), name and "char" are text.
+var namedOIDs = map[string]uint32{
+	"oid": OIDOid, "regclass": OIDRegclass, "regtype": OIDRegtype, "regproc": OIDRegproc,
+	"regnamespace": OIDRegnamespace, "regrole": OIDRegrole, "name": OIDName, `"char"`: OIDChar,
+}
+
+// IsOID reports whether t is oid or one of the reg* types: an unsigned
+// 32-bit value, sent in binary as 4 bytes.
+func (t Type) IsOID() bool {
+	o := namedOIDs[t.Name]
+	return o != 0 && o != OIDName && o != OIDChar
+}
+
+// IsReg reports whether t is a reg* type, whose text form is the name of
+// the object the OID stands for (regclass prints a relation name).
+func (t Type) IsReg() bool { return t.IsOID() && t.Name != "oid" }
 
 // ResolveType maps a type name from SQL text to a Type, or 42704.
 func ResolveType(tn dialect.TypeName) (Type, error) {

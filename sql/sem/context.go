@@ -1,6 +1,10 @@
 package sem
 
-import "time"
+import (
+	"time"
+
+	"github.com/persiandb/persiandb/storage"
+)
 
 // Context is the session state value semantics depend on. The executor
 // builds one per statement; the zero Context means TimeZone UTC and a
@@ -16,6 +20,26 @@ type Context struct {
 	// Session gives session functions (current_setting, current_user,
 	// pg_sleep) the session's state; nil outside a session.
 	Session SessionInfo
+	// Catalog answers the system catalog functions (pg_get_indexdef,
+	// format_type, regclass input and output, ...) from the catalog as
+	// the running statement's transaction sees it; nil outside a session.
+	Catalog Catalog
+}
+
+// Catalog is what the catalog functions read. It is implemented over the
+// engine's catalog (sql/syscat), which sem cannot import.
+type Catalog interface {
+	// CatalogFunc computes the catalog function name (registered in
+	// funcs_catalog.go) on arguments already of its parameter types.
+	CatalogFunc(name string, args []storage.Value) (storage.Value, error)
+	// RegIn resolves the text of a reg* value (regclass: a relation
+	// name, optionally schema-qualified, or a number) to an OID; an
+	// unknown name is an error with Postgres's SQLSTATE (42P01 for a
+	// relation, 42704 for a type).
+	RegIn(typ, text string) (int64, error)
+	// RegOut is the text form of a reg* value: the object's name, or the
+	// number when no object has that OID (as Postgres prints it).
+	RegOut(typ string, oid int64) string
 }
 
 // SessionInfo is what session functions read and change.

@@ -51,6 +51,11 @@ func newSettings() *settings {
 	add("search_path", "\"$user\", public", nil)
 	add("synchronous_commit", "on", checkSyncCommit)
 	add("max_identifier_length", "63", readOnly("max_identifier_length"))
+	// Preset options drivers read (pgjdbc's getImportedKeys asks for
+	// max_index_keys), at Postgres's values.
+	add("max_index_keys", "32", readOnly("max_index_keys"))
+	add("max_function_args", "100", readOnly("max_function_args"))
+	add("block_size", "8192", readOnly("block_size"))
 	add("is_superuser", "on", readOnly("is_superuser"))
 	add("session_authorization", "postgres", nil)
 	add("in_hot_standby", "off", readOnly("in_hot_standby"))

@@ -66,6 +66,15 @@ func init() {
 		fn("current_database", tText, nil, text("postgres")),
 		fn("current_catalog", tText, nil, text("postgres")),
 		fn("current_schema", tText, nil, text("public")),
+		// current_schemas(include_implicit): the effective search path;
+		// pg_catalog is searched first, implicitly.
+		fn("current_schemas", storage.ArrayOf(tText), types(storage.TypeBool), func(_ *Context, a []storage.Value) (storage.Value, error) {
+			names := []storage.Value{storage.Text("public")}
+			if a[0].AsBool() {
+				names = append([]storage.Value{storage.Text("pg_catalog")}, names...)
+			}
+			return storage.Array(tText, []storage.ArrayDim{{Len: int32(len(names)), Lower: 1}}, names)
+		}),
 		fn("version", tText, nil, func(*Context, []storage.Value) (storage.Value, error) { return storage.Text(Version), nil }),
 		&Func{Name: "pg_backend_pid", Ret: storage.TypeInt32, Volatile: true, Fn: func(c *Context, _ []storage.Value) (storage.Value, error) {
 			if c.Session == nil {

@@ -52,9 +52,19 @@ func (r *Reader) RegIn(typ, text string) (int64, error) {
 			}
 		}
 		return 0, pgerr.New(pgerr.UndefinedObject, "role %q does not exist", text)
+	case "regproc":
+		if oid, ok := procOIDs[strings.TrimPrefix(text, "pg_catalog.")]; ok {
+			return int64(oid), nil
+		}
 	}
 	return 0, pgerr.New(pgerr.UndefinedFunction, "function %q does not exist", text)
 }
+
+// procOIDs are the few built-in functions a regproc names here, at
+// Postgres's OIDs: the array types' I/O functions, which pg_type lists
+// and drivers compare with (pgjdbc tells array types by
+// typinput = 'array_in'::regproc). pg_proc itself is empty.
+var procOIDs = map[string]uint32{"array_in": 750, "array_out": 751, "array_recv": 2400, "array_send": 2401}
 
 // regclassIn resolves a possibly qualified relation name (quoted parts
 // keep their case) to an OID, or 42P01.
@@ -130,6 +140,11 @@ func (r *Reader) RegOut(typ string, oid int64) string {
 	case "regproc":
 		if oid == 0 {
 			return "-"
+		}
+		for name, o := range procOIDs {
+			if int64(o) == oid {
+				return name
+			}
 		}
 		return num
 	case "regtype":

@@ -65,8 +65,13 @@ func typeRows(*Snapshot) [][]any {
 		if length < 0 {
 			storage = "x"
 		}
+		// Only the array types' I/O functions have OIDs here (procOIDs).
+		var in, out, recv, send uint32
+		if elem != 0 {
+			in, out, recv, send = procOIDs["array_in"], procOIDs["array_out"], procOIDs["array_recv"], procOIDs["array_send"]
+		}
 		return []any{oid, name, uint32(NamespaceCatalog), uint32(RoleBootstrap), length, byval, "b", category,
-			preferred, true, ",", uint32(0), uint32(0), elem, array, uint32(0), uint32(0), uint32(0), uint32(0),
+			preferred, true, ",", uint32(0), uint32(0), elem, array, in, out, recv, send,
 			uint32(0), uint32(0), uint32(0), align, storage, false, uint32(0), -1, 0, coll, nil, nil, nil}
 	}
 	for _, t := range builtinTypes {

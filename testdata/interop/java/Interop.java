@@ -142,8 +142,46 @@ public class Interop {
             check("DELETE count", del.executeUpdate(), 7);
         }
         check("rows left", scalar(c, "SELECT count(*) FROM " + T), 5L); // 1, 2, 3, 10, 100
+        metadata(c);
         try (Statement st = c.createStatement()) {
             st.execute("DROP TABLE " + T);
+        }
+    }
+
+    static List<String> column(ResultSet rs, String... cols) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (rs) {
+            while (rs.next()) {
+                StringBuilder b = new StringBuilder();
+                for (String col : cols) b.append(b.length() > 0 ? " " : "").append(rs.getString(col));
+                out.add(b.toString());
+            }
+        }
+        return out;
+    }
+
+    // DatabaseMetaData, which tools built on JDBC browse a database with: pgjdbc answers it from
+    // pg_catalog queries.
+    static void metadata(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS interop_java_ref");
+            st.execute("CREATE TABLE interop_java_ref (rid bigint PRIMARY KEY, tid int NOT NULL REFERENCES " + T + " (id))");
+        }
+        DatabaseMetaData md = c.getMetaData();
+        check("schemas", column(md.getSchemas(), "TABLE_SCHEM").contains("public"), true);
+        check("tables", column(md.getTables(null, "public", "interop_java%", new String[] {"TABLE"}), "TABLE_NAME", "TABLE_TYPE"),
+            List.of("interop_java TABLE", "interop_java_ref TABLE"));
+        check("columns", column(md.getColumns(null, "public", T, "%"), "COLUMN_NAME", "TYPE_NAME", "DATA_TYPE", "COLUMN_SIZE",
+            "DECIMAL_DIGITS", "IS_NULLABLE"), List.of("id int4 4 10 0 NO", "name text 12 2147483647 0 YES",
+            "amount numeric 2 10 2 YES", "flag bool -7 1 0 YES", "ts timestamptz 93 35 6 YES", "data bytea -2 2147483647 0 YES",
+            "score float8 8 17 17 YES", "day date 91 13 0 YES", "uid uuid 1111 2147483647 0 YES"));
+        check("imported keys", column(md.getImportedKeys(null, "public", "interop_java_ref"), "PKTABLE_NAME", "PKCOLUMN_NAME",
+            "FKCOLUMN_NAME", "FK_NAME"), List.of("interop_java id tid interop_java_ref_tid_fkey"));
+        check("exported keys", column(md.getExportedKeys(null, "public", T), "FKTABLE_NAME", "FKCOLUMN_NAME"),
+            List.of("interop_java_ref tid"));
+        check("type info lists int4", column(md.getTypeInfo(), "TYPE_NAME").contains("int4"), true);
+        try (Statement st = c.createStatement()) {
+            st.execute("DROP TABLE interop_java_ref");
         }
     }
 }

@@ -116,6 +116,7 @@ func rewrite(s *Stmt, toks []Token) error {
 	if err != nil {
 		return err
 	}
+	toks = rewriteExpandArray(toks)
 	toks, err = rewriteStructure(s, toks)
 	if err != nil {
 		return err
@@ -149,6 +150,9 @@ func rewriteExprs(s *Stmt, toks []Token) error {
 		return err
 	}
 	if toks, err = rewriteRegex(toks); err != nil {
+		return err
+	}
+	if toks, err = rewriteBitOps(toks); err != nil {
 		return err
 	}
 	toks = rewriteNulls(toks)

@@ -42,7 +42,7 @@ func TestRewrite(t *testing.T) {
 		{"select case when a is distinct from $1 then 1 end", "SELECT CASE WHEN (NOT ((`a`)<=>(?))) THEN 1 END"},
 		{"select a = b is not distinct from c", "SELECT ((`a`=`b`)<=>(`c`))"},
 		// Regex operators.
-		{"select a ~ 'x', a !~ 'y' || 'z', a ~* b, ~a", "SELECT PDB_REGEX_MATCH(`a`, _UTF8MB4'x'),CONCAT((NOT PDB_REGEX_MATCH(`a`, _UTF8MB4'y')), _UTF8MB4'z'),PDB_REGEX_IMATCH(`a`, `b`),~`a`"},
+		{"select a ~ 'x', a !~ 'y' || 'z', a ~* b, ~a", "SELECT PDB_REGEX_MATCH(`a`, _UTF8MB4'x'),CONCAT((NOT PDB_REGEX_MATCH(`a`, _UTF8MB4'y')), _UTF8MB4'z'),PDB_REGEX_IMATCH(`a`, `b`),~(`a`)"},
 		{"select * from t where s !~* '^a' and x + 1 ~ y", "SELECT * FROM `t` WHERE (NOT PDB_REGEX_IMATCH(`s`, _UTF8MB4'^a')) AND PDB_REGEX_MATCH(`x`+1, `y`)"},
 		// NULLS FIRST/LAST wrap the item, in every ORDER BY.
 		{"select * from t order by a desc nulls first, b nulls last, f(c, d) asc nulls last", "SELECT * FROM `t` ORDER BY PDB_NULLS_FIRST(`a`) DESC,PDB_NULLS_LAST(`b`),PDB_NULLS_LAST(F(`c`, `d`))"},

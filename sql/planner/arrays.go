@@ -21,7 +21,7 @@ import (
 var arrayFuncs = map[string]bool{
 	dialect.FuncArray: true, dialect.FuncArraySub: true, dialect.FuncSubscript: true, dialect.FuncSlice: true,
 	dialect.FuncContains: true, dialect.FuncOverlap: true, dialect.FuncAny: true, dialect.FuncAll: true,
-	dialect.FuncOmitted: true, dialect.FuncCardinality: true, dialect.FuncArraySet: true,
+	dialect.FuncOmitted: true, dialect.FuncCardinality: true, dialect.FuncArraySet: true, dialect.FuncOrdinals: true,
 	"array_length": true, "array_lower": true, "array_upper": true, "array_ndims": true, "array_dims": true,
 	"cardinality": true, "array_append": true, "array_prepend": true, "array_cat": true,
 	"array_position": true, "array_positions": true, "array_remove": true, "array_replace": true,
@@ -237,6 +237,17 @@ func (p *Planner) arrayCallNode(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 		what := map[string]byte{"array_length": 'l', "array_lower": 'L', "array_upper": 'U'}[name]
 		return fnExpr(name, TypeOf(storage.TypeInt32), true, []plan.Expr{arr.e, dim}, func(a []storage.Value) (storage.Value, error) {
 			return sem.ArrayBound(a[0], a[1].AsInt64(), what), nil
+		}), nil
+	case dialect.FuncOrdinals:
+		if err := args(1); err != nil {
+			return texpr{}, err
+		}
+		arr, err := p.arrayArg(name, xs)
+		if err != nil {
+			return arr, err
+		}
+		return fnExpr(name, ArrayOf(TypeOf(storage.TypeInt32)), true, []plan.Expr{arr.e}, func(a []storage.Value) (storage.Value, error) {
+			return sem.ArrayOrdinals(a[0])
 		}), nil
 	case "array_ndims", "array_dims", "cardinality":
 		if err := args(1); err != nil {

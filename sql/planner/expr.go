@@ -199,6 +199,19 @@ func (p *Planner) unary(c exprCtx, n *ast.UnaryOperationExpr) (texpr, error) {
 		}
 		x.col = nil
 		return x, nil
+	case opcode.BitNeg:
+		// ~ of an integer: Postgres's int2not, int4not, int8not (and
+		// inet's, which makes ~ of an unknown literal ambiguous there).
+		if x.open() {
+			return x, pgerr.New(pgerr.AmbiguousFunction, "operator is not unique: ~ unknown")
+		}
+		t := x.t.T
+		if t != storage.TypeInt16 && t != storage.TypeInt32 && t != storage.TypeInt64 {
+			return x, pgerr.New(pgerr.UndefinedFunction, "operator does not exist: ~ %s", x.t.Name)
+		}
+		return fnExpr("~", TypeOf(t), true, []plan.Expr{x.e}, func(a []storage.Value) (storage.Value, error) {
+			return sem.BitNot(a[0]), nil
+		}), nil
 	}
 	return x, notSupported("operator %s is not supported", n.Op)
 }
@@ -224,7 +237,8 @@ func argTypeErr(what string, x texpr, err error) error {
 
 var arithOps = map[opcode.Op]sem.BinOp{
 	opcode.Plus: sem.OpAdd, opcode.Minus: sem.OpSub, opcode.Mul: sem.OpMul, opcode.Div: sem.OpDiv,
-	opcode.Mod: sem.OpMod,
+	opcode.Mod: sem.OpMod, opcode.And: sem.OpBitAnd, opcode.Or: sem.OpBitOr,
+	opcode.LeftShift: sem.OpShl, opcode.RightShift: sem.OpShr,
 }
 
 var cmpOpText = [...]string{plan.EQ: "=", plan.NE: "<>", plan.LT: "<", plan.LE: "<=", plan.GT: ">", plan.GE: ">=", plan.NotDistinct: "IS NOT DISTINCT FROM"}

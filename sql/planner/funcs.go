@@ -69,6 +69,8 @@ func (p *Planner) call(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 		return texpr{}, notSupported("set-returning function generate_series is only supported in FROM")
 	case "nextval", "currval", "setval", "lastval":
 		return p.sequenceCall(c, n)
+	case "pg_typeof":
+		return p.typeofCall(c, n)
 	}
 	args := make([]texpr, len(n.Args))
 	types := make([]storage.Type, len(n.Args))
@@ -345,4 +347,24 @@ func likeRegexp(pat string, escape rune, fold bool) (*regexp.Regexp, error) {
 	}
 	b.WriteString("$")
 	return regexp.Compile(b.String())
+}
+
+// oidUnknown is the type of a literal whose type is not yet resolved.
+const oidUnknown = 705
+
+// typeofCall is pg_typeof(x): the type the planner gave x, as a regtype
+// (its output is the type's name). The argument is typed, not run.
+func (p *Planner) typeofCall(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
+	if len(n.Args) != 1 {
+		return texpr{}, pgerr.New(pgerr.UndefinedFunction, "function pg_typeof() with %d arguments does not exist", len(n.Args))
+	}
+	x, err := p.expr(c, n.Args[0])
+	if err != nil {
+		return x, err
+	}
+	oid := int64(oidUnknown)
+	if !x.open() {
+		oid = int64(x.t.OID())
+	}
+	return texpr{e: plan.Const{Value: storage.Int64(oid)}, t: Type{T: storage.TypeInt64, Name: "regtype", Typmod: -1}}, nil
 }

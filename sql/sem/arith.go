@@ -25,10 +25,18 @@ const (
 	OpLe                      // <=
 	OpGt                      // >
 	OpGe                      // >=
+	OpBitAnd                  // &
+	OpBitOr                   // |
+	OpShl                     // <<
+	OpShr                     // >>
 )
 
 var binOpNames = [...]string{OpAdd: "+", OpSub: "-", OpMul: "*", OpDiv: "/", OpMod: "%", OpPow: "^",
-	OpConcat: "||", OpEq: "=", OpNe: "<>", OpLt: "<", OpLe: "<=", OpGt: ">", OpGe: ">="}
+	OpConcat: "||", OpEq: "=", OpNe: "<>", OpLt: "<", OpLe: "<=", OpGt: ">", OpGe: ">=",
+	OpBitAnd: "&", OpBitOr: "|", OpShl: "<<", OpShr: ">>"}
+
+// isBitwise reports whether op is one of the integer operators & | << >>.
+func (op BinOp) isBitwise() bool { return op >= OpBitAnd && op <= OpShr }
 
 func (op BinOp) String() string {
 	if int(op) < len(binOpNames) && binOpNames[op] != "" {
@@ -84,6 +92,20 @@ func BinaryType(op BinOp, l, r storage.Type) (storage.Type, error) {
 	if op.IsComparison() {
 		if _, ok := comparisonType(l, r); ok {
 			return storage.TypeBool, nil
+		}
+		return 0, errNoOperator(op.String(), l, r)
+	}
+	if op.isBitwise() {
+		// Postgres has & and | for each integer type (a mix meets at the
+		// wider one, by implicit cast) and shifts of each by an int4.
+		switch {
+		case !isIntType(l) || !isIntType(r):
+		case op == OpShl || op == OpShr:
+			if r != storage.TypeInt64 {
+				return l, nil
+			}
+		default:
+			return numericCommonType(l, r), nil
 		}
 		return 0, errNoOperator(op.String(), l, r)
 	}
@@ -266,6 +288,12 @@ func cmpResult(op BinOp, c int) bool {
 func intArith(op BinOp, x, y int64, t storage.Type) (storage.Value, error) {
 	var r int64
 	switch op {
+	case OpBitAnd:
+		r = x & y
+	case OpBitOr:
+		r = x | y
+	case OpShl, OpShr:
+		return intShift(op, x, y, t), nil
 	case OpAdd:
 		r = x + y
 		if (r > x) != (y > 0) {
@@ -306,6 +334,41 @@ func intArith(op BinOp, x, y int64, t storage.Type) (storage.Value, error) {
 		return storage.Value{}, errNoOperator(op.String(), t, t)
 	}
 	return checkedInt(r, t)
+}
+
+// BitNot is ~ of an integer, in its own type.
+func BitNot(v storage.Value) storage.Value {
+	switch v.Type() {
+	case storage.TypeInt16:
+		return storage.Int16(^int16(v.AsInt64()))
+	case storage.TypeInt32:
+		return storage.Int32(^int32(v.AsInt64()))
+	}
+	return storage.Int64(^v.AsInt64())
+}
+
+// intShift is Postgres's int2shl ... int8shr: C's shift of the value
+// (int2 widened to int4) by the count, which x86 takes modulo the width,
+// truncated to the type: bits shifted out are lost, never an error.
+func intShift(op BinOp, x, y int64, t storage.Type) storage.Value {
+	if t == storage.TypeInt64 {
+		n := uint64(y) & 63
+		if op == OpShl {
+			return storage.Int64(x << n)
+		}
+		return storage.Int64(x >> n)
+	}
+	n := uint32(y) & 31
+	v := int32(x)
+	if op == OpShl {
+		v <<= n
+	} else {
+		v >>= n
+	}
+	if t == storage.TypeInt16 {
+		return storage.Int16(int16(v))
+	}
+	return storage.Int32(v)
 }
 
 // floatArith is float4/float8 arithmetic: an infinite result from finite

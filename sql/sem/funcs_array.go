@@ -293,6 +293,20 @@ func ArrayBound(v storage.Value, dim int64, what byte) storage.Value {
 	return storage.Int32(d.Lower + d.Len - 1)
 }
 
+// ArrayOrdinals is the int4 array 1, 2, ..., cardinality(a): the
+// positions of a's elements in storage order (empty for an empty array).
+func ArrayOrdinals(a storage.Value) (storage.Value, error) {
+	n := a.ArrayLen()
+	if n == 0 {
+		return storage.EmptyArray(storage.TypeInt32), nil
+	}
+	elems := make([]storage.Value, n)
+	for i := range elems {
+		elems[i] = storage.Int32(int32(i + 1))
+	}
+	return storage.Array(storage.TypeInt32, []storage.ArrayDim{{Len: int32(n), Lower: 1}}, elems)
+}
+
 // Cardinality is cardinality: the number of elements.
 func Cardinality(v storage.Value) storage.Value { return storage.Int32(int32(v.ArrayLen())) }
 

@@ -148,8 +148,11 @@ func (r *Reader) RegOut(typ string, oid int64) string {
 		}
 		return num
 	case "regtype":
-		if oid == 0 {
+		switch oid {
+		case 0:
 			return "-"
+		case 705:
+			return "unknown" // pg_typeof of an untyped literal
 		}
 		if name := FormatType(uint32(oid), -1, false); name != "???" {
 			return name

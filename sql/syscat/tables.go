@@ -17,7 +17,11 @@ type sysTable struct {
 	oid    uint32
 	kind   byte // relkind: 'r' for Postgres's catalog tables, 'v' for its views
 	cols   []planner.VirtualColumn
-	rows   func(*Snapshot) [][]any
+	// lower is each column's array lower bound: 0 for int2vector and
+	// oidvector, whose subscripts start at 0 in Postgres (indkey[0] is an
+	// index's first column, and drivers' queries index them so), else 1.
+	lower []int32
+	rows  func(*Snapshot) [][]any
 }
 
 // sysTables are the system views by the name the planner asks for:
@@ -35,6 +39,11 @@ func define(schema uint32, name string, oid uint32, kind byte, spec string, rows
 			panic("syscat: bad column spec " + f)
 		}
 		t.cols = append(t.cols, planner.VirtualColumn{Name: w[0], Type: specType(w[1])})
+		lower := int32(1)
+		if w[1] == "int2vector" || w[1] == "oidvector" {
+			lower = 0
+		}
+		t.lower = append(t.lower, lower)
 	}
 	key := name
 	if schema == NamespaceInfo {
@@ -52,8 +61,8 @@ func catalogView(name string, oid uint32, spec string, rows func(*Snapshot) [][]
 }
 
 // specType maps a pg_type name to the planner type a column of it has.
-// int2vector and oidvector are plain arrays here (their text form is
-// {1,2} where Postgres prints "1 2"); aclitem[] and pg_node_tree are
+// int2vector and oidvector are arrays with subscripts from 0 here (their
+// text form is [0:1]={1,2} where Postgres prints "1 2"); aclitem[] and pg_node_tree are
 // text, as nothing here has ACLs or stored plan trees.
 func specType(n string) planner.Type {
 	if strings.HasSuffix(n, "[]") {
@@ -126,7 +135,7 @@ func Rows(s *Snapshot, key string) ([][]storage.Value, error) {
 		row := make([]storage.Value, len(r))
 		for j, v := range r {
 			var err error
-			if row[j], err = toValue(v, t.cols[j].Type.T); err != nil {
+			if row[j], err = toValue(v, t.cols[j].Type.T, t.lower[j]); err != nil {
 				return nil, fmt.Errorf("syscat: %s.%s: %w", key, t.cols[j].Name, err)
 			}
 		}
@@ -135,8 +144,9 @@ func Rows(s *Snapshot, key string) ([][]storage.Value, error) {
 	return out, nil
 }
 
-// toValue converts a Go value of a row to the column's storage type.
-func toValue(v any, t storage.Type) (storage.Value, error) {
+// toValue converts a Go value of a row to the column's storage type;
+// arrays get the lower bound lower.
+func toValue(v any, t storage.Type, lower int32) (storage.Value, error) {
 	if v == nil {
 		return storage.Null(), nil
 	}
@@ -161,7 +171,7 @@ func toValue(v any, t storage.Type) (storage.Value, error) {
 		if len(elems) == 0 {
 			return storage.EmptyArray(t.Elem()), nil
 		}
-		return storage.Array(t.Elem(), []storage.ArrayDim{{Len: int32(len(elems)), Lower: 1}}, elems)
+		return storage.Array(t.Elem(), []storage.ArrayDim{{Len: int32(len(elems)), Lower: lower}}, elems)
 	}
 	var i int64
 	switch x := v.(type) {

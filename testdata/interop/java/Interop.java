@@ -165,7 +165,9 @@ public class Interop {
     static void metadata(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute("DROP TABLE IF EXISTS interop_java_ref");
-            st.execute("CREATE TABLE interop_java_ref (rid bigint PRIMARY KEY, tid int NOT NULL REFERENCES " + T + " (id))");
+            st.execute("CREATE TABLE interop_java_ref (rid bigint, k int, tid int NOT NULL REFERENCES " + T + " (id),"
+                + " PRIMARY KEY (k, rid))");
+            st.execute("CREATE INDEX interop_java_ref_tid ON interop_java_ref (tid DESC, rid)");
         }
         DatabaseMetaData md = c.getMetaData();
         check("schemas", column(md.getSchemas(), "TABLE_SCHEM").contains("public"), true);
@@ -179,6 +181,11 @@ public class Interop {
             "FKCOLUMN_NAME", "FK_NAME"), List.of("interop_java id tid interop_java_ref_tid_fkey"));
         check("exported keys", column(md.getExportedKeys(null, "public", T), "FKTABLE_NAME", "FKCOLUMN_NAME"),
             List.of("interop_java_ref tid"));
+        check("primary key", column(md.getPrimaryKeys(null, "public", "interop_java_ref"), "COLUMN_NAME", "KEY_SEQ", "PK_NAME"),
+            List.of("k 1 interop_java_ref_pkey", "rid 2 interop_java_ref_pkey"));
+        check("indexes", column(md.getIndexInfo(null, "public", "interop_java_ref", false, false), "INDEX_NAME", "NON_UNIQUE",
+            "ORDINAL_POSITION", "COLUMN_NAME", "ASC_OR_DESC"), List.of("interop_java_ref_pkey f 1 k A",
+            "interop_java_ref_pkey f 2 rid A", "interop_java_ref_tid t 1 tid D", "interop_java_ref_tid t 2 rid A"));
         check("type info lists int4", column(md.getTypeInfo(), "TYPE_NAME").contains("int4"), true);
         try (Statement st = c.createStatement()) {
             st.execute("DROP TABLE interop_java_ref");

@@ -1,0 +1,47 @@
+package dialect
+
+// bitOps are the integer operators the TiDB grammar ranks differently
+// from Postgres: there | is below &, which is below << and >>; in
+// Postgres all four are "any other operator", one level, left
+// associative (4 | 1 << 1 is (4 | 1) << 1 = 10, not 6).
+var bitOps = map[string]bool{"&": true, "|": true, "<<": true, ">>": true}
+
+// rewriteBitOps parenthesizes the left operand of each of bitOps, so the
+// TiDB grammar groups a chain of them from the left as Postgres does.
+// The left operand of an operator of that level already takes in the
+// same-level operators before it ((a | b) & c), and the levels above
+// (+, *, ::) bind tighter in both grammars. Prefix ~ (bitwise not) is
+// of the same level in Postgres, below + and *, where MySQL binds it
+// tightest: ~ 2 + 1 is ~(2 + 1), so its operand is parenthesized too.
+func rewriteBitOps(toks []Token) ([]Token, error) {
+	out := make([]Token, 0, len(toks))
+	cl := closers{}
+	for i, t := range toks {
+		out = cl.flush(out, i)
+		if t.Kind != Op {
+			out = append(out, t)
+			continue
+		}
+		if t.Text == "~" && isPrefixOp(toks, i) {
+			end := operandEnd(toks, i+1, lvlOther)
+			if end < 0 {
+				return nil, syntaxErr(t.Pos, "syntax error at or near %q", t.Text)
+			}
+			out = append(out, t, synth(Punct, "(", t.Pos))
+			cl[end] = append(cl[end], synth(Punct, ")", t.Pos))
+			continue
+		}
+		if !bitOps[t.Text] {
+			out = append(out, t)
+			continue
+		}
+		start := operandStart(out, len(out), lvlOther)
+		if start < 0 {
+			return nil, syntaxErr(t.Pos, "syntax error at or near %q", t.Text)
+		}
+		left := append([]Token{synth(Punct, "(", out[start].Pos)}, out[start:]...)
+		out = append(out[:start], left...)
+		out = append(out, synth(Punct, ")", t.Pos), t)
+	}
+	return cl.flush(out, len(toks)), nil
+}

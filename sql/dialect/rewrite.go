@@ -152,6 +152,9 @@ func rewriteExprs(s *Stmt, toks []Token) error {
 	if toks, err = rewriteRegex(toks); err != nil {
 		return err
 	}
+	if toks, err = rewriteOpCalls(toks); err != nil {
+		return err
+	}
 	if toks, err = rewriteBitOps(toks); err != nil {
 		return err
 	}

@@ -45,3 +45,45 @@ func rewriteBitOps(toks []Token) ([]Token, error) {
 	}
 	return cl.flush(out, len(toks)), nil
 }
+
+// Marker calls for the operators the TiDB lexer reads otherwise: ^ is
+// XOR there and # starts a comment.
+const (
+	FuncPow = "pdb_pow" // a ^ b: exponentiation
+	FuncXor = "pdb_xor" // a # b: bitwise exclusive or
+)
+
+// opCalls are the operators rewriteOpCalls turns into calls, with their
+// precedence level in Postgres.
+var opCalls = map[string]struct {
+	fn  string
+	lvl int
+}{"^": {FuncPow, lvlPow}, "#": {FuncXor, lvlOther}}
+
+// rewriteOpCalls writes a ^ b as pdb_pow(a, b) and a # b as pdb_xor(a, b),
+// taking each operand as far as Postgres's precedence does: ^ is above
+// * and / and below the unary signs (-2 ^ 2 is 4), # is with the other
+// operators; both group from the left (2 ^ 3 ^ 2 is 64).
+func rewriteOpCalls(toks []Token) ([]Token, error) {
+	out := make([]Token, 0, len(toks))
+	cl := closers{}
+	for i, t := range toks {
+		out = cl.flush(out, i)
+		op, ok := opCalls[t.Text]
+		if t.Kind != Op || !ok {
+			out = append(out, t)
+			continue
+		}
+		start := operandStart(out, len(out), op.lvl)
+		end := operandEnd(toks, i+1, op.lvl)
+		if start < 0 || end < 0 {
+			return nil, syntaxErr(t.Pos, "syntax error at or near %q", t.Text)
+		}
+		left := append([]Token(nil), out[start:]...)
+		out = append(out[:start], synth(Ident, op.fn, t.Pos), synth(Punct, "(", t.Pos))
+		out = append(out, left...)
+		out = append(out, synth(Punct, ",", t.Pos))
+		cl[end] = append(cl[end], synth(Punct, ")", t.Pos))
+	}
+	return cl.flush(out, len(toks)), nil
+}

@@ -71,6 +71,22 @@ func (p *Planner) call(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 		return p.sequenceCall(c, n)
 	case "pg_typeof":
 		return p.typeofCall(c, n)
+	case dialect.FuncPow, dialect.FuncXor:
+		if len(n.Args) != 2 {
+			return texpr{}, pgerr.New(pgerr.SyntaxError, "syntax error at or near %q", name)
+		}
+		l, err := p.expr(c, n.Args[0])
+		if err != nil {
+			return l, err
+		}
+		r, err := p.expr(c, n.Args[1])
+		if err != nil {
+			return r, err
+		}
+		if name == dialect.FuncPow {
+			return p.arith(sem.OpPow, l, r)
+		}
+		return p.arith(sem.OpBitXor, l, r)
 	}
 	args := make([]texpr, len(n.Args))
 	types := make([]storage.Type, len(n.Args))

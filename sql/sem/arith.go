@@ -29,14 +29,15 @@ const (
 	OpBitOr                   // |
 	OpShl                     // <<
 	OpShr                     // >>
+	OpBitXor                  // #
 )
 
 var binOpNames = [...]string{OpAdd: "+", OpSub: "-", OpMul: "*", OpDiv: "/", OpMod: "%", OpPow: "^",
 	OpConcat: "||", OpEq: "=", OpNe: "<>", OpLt: "<", OpLe: "<=", OpGt: ">", OpGe: ">=",
-	OpBitAnd: "&", OpBitOr: "|", OpShl: "<<", OpShr: ">>"}
+	OpBitAnd: "&", OpBitOr: "|", OpShl: "<<", OpShr: ">>", OpBitXor: "#"}
 
-// isBitwise reports whether op is one of the integer operators & | << >>.
-func (op BinOp) isBitwise() bool { return op >= OpBitAnd && op <= OpShr }
+// isBitwise reports whether op is one of the integer operators & | << >> #.
+func (op BinOp) isBitwise() bool { return op >= OpBitAnd && op <= OpBitXor }
 
 func (op BinOp) String() string {
 	if int(op) < len(binOpNames) && binOpNames[op] != "" {
@@ -292,6 +293,8 @@ func intArith(op BinOp, x, y int64, t storage.Type) (storage.Value, error) {
 		r = x & y
 	case OpBitOr:
 		r = x | y
+	case OpBitXor:
+		r = x ^ y
 	case OpShl, OpShr:
 		return intShift(op, x, y, t), nil
 	case OpAdd:

@@ -26,6 +26,7 @@ var arrayFuncs = map[string]bool{
 	"cardinality": true, "array_append": true, "array_prepend": true, "array_cat": true,
 	"array_position": true, "array_positions": true, "array_remove": true, "array_replace": true,
 	"array_to_string": true, "string_to_array": true, "unnest": true,
+	"generate_subscripts": true, "array_fill": true,
 }
 
 // fnExpr is a call of f, folded when every argument is a constant (and
@@ -166,8 +167,8 @@ func (p *Planner) arrayCallNode(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 		return p.arraySubquery(c, n)
 	case dialect.FuncOmitted:
 		return texpr{}, pgerr.New(pgerr.SyntaxError, "syntax error at or near \":\"")
-	case "unnest":
-		return texpr{}, notSupported("set-returning function unnest is only supported in FROM and as a whole select-list item")
+	case "unnest", "generate_subscripts":
+		return texpr{}, notSupported("set-returning function %s is only supported in FROM and as a whole select-list item", name)
 	}
 	xs := make([]texpr, len(n.Args))
 	omitted := make([]bool, len(n.Args))
@@ -274,6 +275,8 @@ func (p *Planner) arrayCallNode(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 			}
 			return sem.ArrayAppend(et, a[0], a[1])
 		}), nil
+	case "array_fill":
+		return p.arrayFill(xs)
 	case "array_cat":
 		if err := args(2); err != nil {
 			return texpr{}, err

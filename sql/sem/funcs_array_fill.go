@@ -84,7 +84,8 @@ func ArrayFill(elem storage.Type, value, dims storage.Value, lbs *storage.Value)
 			return storage.Value{}, pgerr.New(pgerr.ProgramLimitExceeded, "array size exceeds the maximum allowed (%d)", maxArraySize)
 		}
 		size *= l
-		if lower[i]+l-1 > 1<<31-1 {
+		// Postgres wants the bound past the end representable too.
+		if lower[i]+l > 1<<31-1 {
 			return storage.Value{}, pgerr.New(pgerr.ProgramLimitExceeded, "array lower bound is too large: %d", lower[i])
 		}
 		out[i] = storage.ArrayDim{Len: int32(l), Lower: int32(lower[i])}

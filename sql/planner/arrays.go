@@ -522,6 +522,9 @@ var anyOps = map[string]plan.CmpOp{"=": plan.EQ, "<>": plan.NE, "<": plan.LT, "<
 // array's elements at their common type.
 func (p *Planner) anyArray(xs []texpr, all bool) (texpr, error) {
 	x, opx, arr := xs[0], xs[1], xs[2]
+	if _, ok := matchOps[opx.lit]; ok {
+		return p.anyMatch(x, arr, opx.lit, all)
+	}
 	op := anyOps[opx.lit]
 	var err error
 	if arr.open() {

@@ -330,7 +330,14 @@ func rewriteArrayNames(toks []Token) ([]Token, error) {
 
 // FuncArraySet is the assignment to an array element in UPDATE ... SET:
 // col[i][j] = v becomes col = pdb_array_set(col, i, j, v).
-const FuncArraySet = "pdb_array_set"
+// FuncArraySetSlice is the assignment to a slice: col[i:j][k] = v becomes
+// col = pdb_array_set_slice(col, i, j, 1, k, v), bounds in pairs as in
+// pdb_slice (a plain subscript next to a slice is 1:k, as in Postgres; an
+// omitted bound is pdb_omitted()).
+const (
+	FuncArraySet      = "pdb_array_set"
+	FuncArraySetSlice = "pdb_array_set_slice"
+)
 
 // rewriteArrayAssign rewrites element assignments in the SET list of an
 // UPDATE (ON CONFLICT's DO UPDATE is an UPDATE by now).
@@ -423,23 +430,46 @@ func setItemEnd(toks []Token, j int) int {
 func arrayAssignItem(item []Token, rangeVar *Token) ([]Token, error) {
 	name := item[0]
 	p := item[1].Pos
-	var subs [][]Token
+	var groups [][][]Token // per [..]: its ':'-separated parts
+	slice := false
 	k := 1
 	for k < len(item) && item[k].isPunct("[") {
 		closeAt := matchForward(item, k)
 		if closeAt < 0 {
 			return nil, syntaxErr(item[k].Pos, "syntax error at or near \"[\"")
 		}
-		if len(splitTop(item[k+1:closeAt], ":")) > 1 {
-			return nil, codedErr(CodeFeatureNotSupported, item[k].Pos, "assigning to an array slice is not supported")
+		parts := splitTop(item[k+1:closeAt], ":")
+		switch {
+		case len(parts) > 2:
+			return nil, syntaxErr(item[k].Pos, "syntax error at or near \":\"")
+		case len(parts) == 2:
+			slice = true
+		case len(parts[0]) == 0:
+			return nil, syntaxErr(item[closeAt].Pos, "syntax error at or near \"]\"")
 		}
-		subs = append(subs, item[k+1:closeAt])
+		groups = append(groups, parts)
 		k = closeAt + 1
+	}
+	fn := FuncArraySet
+	var subs [][]Token
+	for _, parts := range groups {
+		if slice && len(parts) == 1 {
+			parts = [][]Token{{synth(Number, "1", p)}, parts[0]}
+		}
+		for _, part := range parts {
+			if len(part) == 0 {
+				part = []Token{synth(Ident, FuncOmitted, p), synth(Punct, "(", p), synth(Punct, ")", p)}
+			}
+			subs = append(subs, part)
+		}
+	}
+	if slice {
+		fn = FuncArraySetSlice
 	}
 	if k >= len(item) || !(item[k].Kind == Op && item[k].Text == "=") || k+1 >= len(item) {
 		return nil, syntaxErr(item[min(k, len(item)-1)].Pos, "syntax error at or near %q", item[min(k, len(item)-1)].Text)
 	}
-	out := []Token{name, item[k], synth(Ident, FuncArraySet, p), synth(Punct, "(", p)}
+	out := []Token{name, item[k], synth(Ident, fn, p), synth(Punct, "(", p)}
 	if rangeVar != nil {
 		q := *rangeVar
 		q.Pos = name.Pos

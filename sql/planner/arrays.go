@@ -21,7 +21,7 @@ import (
 var arrayFuncs = map[string]bool{
 	dialect.FuncArray: true, dialect.FuncArraySub: true, dialect.FuncSubscript: true, dialect.FuncSlice: true,
 	dialect.FuncContains: true, dialect.FuncOverlap: true, dialect.FuncAny: true, dialect.FuncAll: true,
-	dialect.FuncOmitted: true, dialect.FuncCardinality: true, dialect.FuncArraySet: true,
+	dialect.FuncOmitted: true, dialect.FuncCardinality: true, dialect.FuncArraySet: true, dialect.FuncArraySetSlice: true,
 	"array_length": true, "array_lower": true, "array_upper": true, "array_ndims": true, "array_dims": true,
 	"cardinality": true, "array_append": true, "array_prepend": true, "array_cat": true,
 	"array_position": true, "array_positions": true, "array_remove": true, "array_replace": true,
@@ -173,7 +173,7 @@ func (p *Planner) arrayCallNode(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 	xs := make([]texpr, len(n.Args))
 	omitted := make([]bool, len(n.Args))
 	for i, a := range n.Args {
-		if f, ok := a.(*ast.FuncCallExpr); ok && f.FnName.L == dialect.FuncOmitted && name == dialect.FuncSlice {
+		if f, ok := a.(*ast.FuncCallExpr); ok && f.FnName.L == dialect.FuncOmitted && (name == dialect.FuncSlice || name == dialect.FuncArraySetSlice) {
 			omitted[i] = true
 			xs[i] = constExpr(storage.Int32(0))
 			continue
@@ -223,6 +223,12 @@ func (p *Planner) arrayCallNode(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 		return p.anyArray(xs, name == dialect.FuncAll)
 	case dialect.FuncArraySet:
 		return p.arraySet(xs)
+	case dialect.FuncArraySetSlice:
+		col := ""
+		if c, ok := n.Args[0].(*ast.ColumnNameExpr); ok {
+			col = c.Name.Name.O
+		}
+		return p.arraySetSlice(xs, omitted, col)
 	case "array_length", "array_lower", "array_upper":
 		if err := args(2); err != nil {
 			return texpr{}, err

@@ -79,3 +79,47 @@ func (p *Planner) arrayFill(xs []texpr) (texpr, error) {
 		return sem.ArrayFill(et, a[0], a[1], nil)
 	}), nil
 }
+
+// arraySetSlice binds UPDATE's col[i:j][...] = v (pdb_array_set_slice(col,
+// bounds in pairs, v)): bounds convert to integer as by assignment, v to
+// col's array type.
+func (p *Planner) arraySetSlice(xs []texpr, omitted []bool, col string) (texpr, error) {
+	arr := xs[0]
+	if arr.open() || !arr.t.IsArray() {
+		return texpr{}, pgerr.New(pgerr.DatatypeMismatch, "cannot subscript type %s because it does not support subscripting", typeNameOf(arr))
+	}
+	nb := (len(xs) - 2) / 2
+	if nb > storage.MaxArrayDims {
+		return texpr{}, pgerr.New(pgerr.ProgramLimitExceeded, "number of array dimensions (%d) exceeds the maximum allowed (%d)", nb, storage.MaxArrayDims)
+	}
+	es := []plan.Expr{arr.e}
+	for _, x := range xs[1 : len(xs)-1] {
+		e, err := p.coerce(x, TypeOf(storage.TypeInt32), sem.CastAssignment)
+		if err != nil {
+			if x.open() {
+				return texpr{}, err
+			}
+			return texpr{}, pgerr.New(pgerr.DatatypeMismatch, "array subscript must have type integer")
+		}
+		es = append(es, e)
+	}
+	src := xs[len(xs)-1]
+	v, err := p.coerce(src, arr.t, sem.CastAssignment)
+	if err != nil && !src.open() {
+		err = pgerr.New(pgerr.DatatypeMismatch, "subscripted assignment to \"%s\" requires type %s but expression is of type %s", col, arr.t.Name, src.t.Name).
+			WithHint("You will need to rewrite or cast the expression.")
+	}
+	if err != nil {
+		return texpr{}, err
+	}
+	es = append(es, v)
+	omit := append([]bool(nil), omitted[1:len(omitted)-1]...)
+	elem := arr.t.Elem().T
+	return texpr{e: plan.Func{Name: "array_set_slice", Args: es, Impl: func(a []storage.Value) (storage.Value, error) {
+		bounds := make([]sem.SliceBound, (len(a)-2)/2)
+		for i := range bounds {
+			bounds[i] = sem.SliceBound{Lo: a[1+2*i], Hi: a[2+2*i], NoLo: omit[2*i], NoHi: omit[2*i+1]}
+		}
+		return sem.ArraySetSlice(elem, a[0], bounds, a[len(a)-1])
+	}}, t: arr.t}, nil
+}

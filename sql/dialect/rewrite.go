@@ -109,7 +109,7 @@ type Series struct {
 	// Ordinality is WITH ORDINALITY: a last bigint column counting rows
 	// from 1.
 	Ordinality bool
-	Args       *Stmt // "SELECT args"
+	Args       *Stmt // "SELECT args"; nil if the call had none
 }
 
 func (s *Stmt) rewrites() *Rewrites {

@@ -28,12 +28,15 @@ func rewriteSeries(s *Stmt, toks []Token, casts map[int]TypeName) ([]Token, erro
 		if closeAt < 0 {
 			return nil, syntaxErr(t.Pos, "syntax error in generate_series")
 		}
-		args := &Stmt{Kind: KindParsed, Source: s.Source, base: s.base}
-		argToks := append([]Token{synth(Ident, "select", t.Pos)}, toks[i+2:closeAt]...)
-		if err := emit(args, argToks, casts); err != nil {
-			return nil, err
+		var args *Stmt // nil for f(): no select list to write
+		if closeAt > i+2 {
+			args = &Stmt{Kind: KindParsed, Source: s.Source, base: s.base}
+			argToks := append([]Token{synth(Ident, "select", t.Pos)}, toks[i+2:closeAt]...)
+			if err := emit(args, argToks, casts); err != nil {
+				return nil, err
+			}
+			args.NumParams = maxParam(args)
 		}
-		args.NumParams = maxParam(args)
 		g := Series{Func: t.Text, Table: SeriesTablePrefix + strconv.Itoa(len(s.rewrites().Series)), Alias: t.Text, Args: args}
 		j := closeAt + 1
 		if j+1 < len(toks) && toks[j].is("with") && toks[j+1].is("ordinality") {

@@ -32,6 +32,9 @@ func (p *Planner) generateSubscripts(xs []texpr) (texpr, error) {
 		}
 		e, err := p.coerce(x, t, sem.CastImplicit)
 		if err != nil {
+			if x.open() {
+				return texpr{}, err // a literal that does not read as t
+			}
 			return texpr{}, errNoFunction(name, xs)
 		}
 		es = append(es, e)

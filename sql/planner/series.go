@@ -25,6 +25,9 @@ func (p *Planner) series(name string, parent *scope) (*fromItem, error) {
 	if def == nil || p.ParseStmt == nil {
 		return nil, pgerr.New(pgerr.InternalError, "generate_series call %s was not recorded", name)
 	}
+	if def.Args == nil {
+		return nil, errNoFunction(def.Func, nil)
+	}
 	node, err := p.ParseStmt(def.Args.Text)
 	if err != nil {
 		return nil, err

@@ -85,6 +85,15 @@ func TestPgxArrays(t *testing.T) {
 			if err := c.QueryRow(ctx, `select count(*) from arr where id = any($1)`, []int32{1, 2}).Scan(&n); err != nil || n != 1 {
 				t.Errorf("= ANY($1): %d %v", n, err)
 			}
+			// LIKE ANY($1) infers text[]; WITH ORDINALITY over a parameter.
+			if err := c.QueryRow(ctx, `select count(*) from arr where tags[1] like any($1)`, []string{"r%", "x"}).Scan(&n); err != nil || n != 1 {
+				t.Errorf("LIKE ANY($1): %d %v", n, err)
+			}
+			var ord []int64
+			if err := c.QueryRow(ctx, `select array_agg(n order by n) from unnest($1::text[]) with ordinality u(v, n)`, []string{"a", "b"}).Scan(&ord); err != nil ||
+				!reflect.DeepEqual(ord, []int64{1, 2}) {
+				t.Errorf("WITH ORDINALITY over $1: %v %v", ord, err)
+			}
 		})
 	}
 }

@@ -44,10 +44,14 @@
 //     become pdb_regex_match/imatch calls; "e NULLS FIRST" becomes
 //     pdb_nulls_first(e); DISTINCT ON (..) becomes a first select field
 //     pdb_distinct_on(..); generate_series(..) in FROM becomes the table
-//     pdb_series_<i> (so does unnest(..)); array syntax becomes marker
+//     pdb_series_<i> (so do unnest(..) and generate_subscripts(..), with
+//     WITH ORDINALITY and the alias's column list recorded in Series);
+//     array syntax becomes marker
 //     calls (rewrite_array.go): ARRAY[..] pdb_array, ARRAY(SELECT ..)
 //     pdb_array_sub, x[i] pdb_subscript, x[i:j] pdb_slice, @> <@ &&
-//     pdb_contains/pdb_overlap, x op ANY/ALL (array) pdb_any/pdb_all;
+//     pdb_contains/pdb_overlap, x op ANY/ALL (array) pdb_any/pdb_all
+//     (op also [NOT] LIKE, [NOT] ILIKE, ~ ~* !~ !~*), UPDATE's a[i] = v
+//     and a[i:j] = v pdb_array_set/pdb_array_set_slice;
 //     nextval/currval/setval/lastval calls get quoted
 //     names (the MySQL grammar has its own NEXTVAL(table)). DDL the MySQL
 //     grammar cannot say is in rewrite_ddl.go: DEFAULT pdb_default(expr),
@@ -97,10 +101,11 @@
 //
 // # Not handled (the TiDB parser rejects or misreads these)
 //
-// Array subscript assignment (UPDATE t SET a[1] = ..), ^ (power), JSON operators, FILTER,
+// ^ (power), JSON operators, FILTER,
 // aggregate ORDER BY (string_agg(a, ',' ORDER BY a)), UPDATE ... SET
 // (a, b) = (...), OFFSET without LIMIT, LIMIT ALL, VALUES as a
-// statement, table alias column lists other than generate_series's,
+// statement, table alias column lists other than those of functions in
+// FROM, ROWS FROM (...),
 // FULL JOIN, SIMILAR TO, partial indexes, COLLATE "C",
 // ON CONFLICT (expr) and ON CONFLICT (...) WHERE.
 //

@@ -93,14 +93,23 @@ type ColumnType struct {
 	Type   TypeName
 }
 
-// Series is a generate_series(start, stop[, step]) or unnest(array) call
-// in FROM, written as "pdb_series_<i> AS <alias>" in Text.
+// Series is a set-returning function call in FROM (generate_series,
+// unnest, generate_subscripts), written as "pdb_series_<i> AS <alias>" in
+// Text.
 type Series struct {
-	Func   string // "generate_series" or "unnest"
-	Table  string // pdb_series_<i>
-	Alias  string // table alias; "generate_series" if none was given
-	Column string // output column name; Alias's default is the alias
-	Args   *Stmt  // "SELECT start, stop[, step]" or "SELECT array"
+	Func  string // "generate_series", "unnest" or "generate_subscripts"
+	Table string // pdb_series_<i>
+	Alias string // table alias; the function's name if none was given
+	// Aliased says the alias was written: a function of one column then
+	// names that column after it, as Postgres does.
+	Aliased bool
+	// Columns is the alias's column list, nil without one; it names the
+	// first len(Columns) output columns.
+	Columns []string
+	// Ordinality is WITH ORDINALITY: a last bigint column counting rows
+	// from 1.
+	Ordinality bool
+	Args       *Stmt // "SELECT args"; nil if the call had none
 }
 
 func (s *Stmt) rewrites() *Rewrites {

@@ -9,8 +9,11 @@ package dialect
 //	x[i:j][k]               pdb_slice(x, i, j, 1, k)   an omitted bound is pdb_omitted()
 //	a @> b, a <@ b, a && b  pdb_contains(a, b), pdb_contains(b, a), pdb_overlap(a, b)
 //	x op ANY (arr)          pdb_any(x, 'op', arr); ALL gives pdb_all; SOME is ANY
+//	x NOT LIKE ANY (arr)    pdb_any(x, 'not like', arr); so LIKE, [NOT] ILIKE, ~ ~* !~ !~*
 //
-// op ANY (SELECT ...) stays as it is: the MySQL grammar has it.
+// op ANY (SELECT ...) stays as it is for comparisons: the MySQL grammar
+// has it. The MySQL grammar has no LIKE ANY (SELECT ...), so that becomes
+// pdb_any(x, 'like', ARRAY(SELECT ...)), which is the same test.
 // array_agg(..) is written group_concat(..), the one MySQL aggregate whose
 // grammar takes DISTINCT and ORDER BY; the planner reads it back as
 // array_agg (its separator argument is the grammar's, not the user's).
@@ -78,34 +81,68 @@ func rewriteArrayOps(toks []Token) ([]Token, error) {
 
 var anyOps = map[string]bool{"=": true, "<>": true, "<": true, "<=": true, ">": true, ">=": true}
 
+// anyMatchOps are the pattern-matching operators that take ANY/ALL, by
+// the token that ends them (NOT LIKE and NOT ILIKE are two tokens).
+var anyMatchOps = map[string]bool{"like": true, "ilike": true, "~": true, "~*": true, "!~": true, "!~*": true}
+
+// anyOperator returns the operator of "op ANY (" that ends out: its text
+// as pdb_any's second argument says it, how many tokens it spans, and the
+// precedence level its left operand binds tighter than; n is 0 if out
+// does not end in such an operator.
+func anyOperator(out []Token) (op string, n, lvl int) {
+	if len(out) == 0 {
+		return "", 0, 0
+	}
+	t := out[len(out)-1]
+	switch {
+	case t.Kind == Op && anyOps[t.Text]:
+		return t.Text, 1, lvlCompare + 1
+	case t.Kind == Op && anyMatchOps[t.Text]:
+		// ~ and friends are left-associative with the other operators
+		// of their level.
+		return t.Text, 1, lvlOther
+	case t.Kind == Ident && anyMatchOps[t.Text]:
+		if len(out) > 1 && out[len(out)-2].is("not") {
+			return "not " + t.Text, 2, lvlLike + 1
+		}
+		return t.Text, 1, lvlLike + 1
+	}
+	return "", 0, 0
+}
+
 // rewriteAnyAll turns x op ANY/SOME/ALL (expr) into pdb_any / pdb_all
 // when expr is not a subquery.
 func rewriteAnyAll(toks []Token) ([]Token, error) {
 	out := make([]Token, 0, len(toks))
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
-		if !((t.is("any") || t.is("some") || t.is("all")) && i+1 < len(toks) && toks[i+1].isPunct("(") &&
-			len(out) > 0 && out[len(out)-1].Kind == Op && anyOps[out[len(out)-1].Text]) {
+		opText, opLen, lvl := anyOperator(out)
+		if !((t.is("any") || t.is("some") || t.is("all")) && i+1 < len(toks) && toks[i+1].isPunct("(") && opLen > 0) {
 			out = append(out, t)
-			continue
-		}
-		if i+2 < len(toks) && (toks[i+2].is("select") || toks[i+2].is("with") || toks[i+2].is("values") || toks[i+2].is("table")) {
-			out = append(out, t) // a subquery
 			continue
 		}
 		closeAt := matchForward(toks, i+1)
 		if closeAt < 0 {
 			return nil, syntaxErr(t.Pos, "syntax error at or near %q", t.Text)
 		}
-		op := out[len(out)-1]
-		start := operandStart(out, len(out)-1, lvlCompare+1)
+		sub := i+2 < len(toks) && (toks[i+2].is("select") || toks[i+2].is("with") || toks[i+2].is("values") || toks[i+2].is("table"))
+		if sub && anyOps[opText] {
+			out = append(out, t) // a subquery
+			continue
+		}
+		op := out[len(out)-opLen]
+		start := operandStart(out, len(out)-opLen, lvl)
 		if start < 0 {
 			return nil, syntaxErr(op.Pos, "syntax error at or near %q", op.Text)
 		}
-		left := append([]Token(nil), out[start:len(out)-1]...)
+		left := append([]Token(nil), out[start:len(out)-opLen]...)
 		inner, err := rewriteAnyAll(toks[i+2 : closeAt])
 		if err != nil {
 			return nil, err
+		}
+		if sub {
+			p := toks[i+1].Pos
+			inner = append(append([]Token{synth(Ident, "array", p), synth(Punct, "(", p)}, inner...), synth(Punct, ")", p))
 		}
 		fn := FuncAny
 		if t.is("all") {
@@ -115,7 +152,7 @@ func rewriteAnyAll(toks []Token) ([]Token, error) {
 		out = out[:start]
 		out = append(out, synth(Ident, fn, p), synth(Punct, "(", p))
 		out = append(out, left...)
-		out = append(out, synth(Punct, ",", p), synth(String, op.Text, p), synth(Punct, ",", p))
+		out = append(out, synth(Punct, ",", p), synth(String, opText, p), synth(Punct, ",", p))
 		out = append(out, inner...)
 		out = append(out, synth(Punct, ")", toks[closeAt].Pos))
 		i = closeAt
@@ -293,7 +330,14 @@ func rewriteArrayNames(toks []Token) ([]Token, error) {
 
 // FuncArraySet is the assignment to an array element in UPDATE ... SET:
 // col[i][j] = v becomes col = pdb_array_set(col, i, j, v).
-const FuncArraySet = "pdb_array_set"
+// FuncArraySetSlice is the assignment to a slice: col[i:j][k] = v becomes
+// col = pdb_array_set_slice(col, i, j, 1, k, v), bounds in pairs as in
+// pdb_slice (a plain subscript next to a slice is 1:k, as in Postgres; an
+// omitted bound is pdb_omitted()).
+const (
+	FuncArraySet      = "pdb_array_set"
+	FuncArraySetSlice = "pdb_array_set_slice"
+)
 
 // rewriteArrayAssign rewrites element assignments in the SET list of an
 // UPDATE (ON CONFLICT's DO UPDATE is an UPDATE by now).
@@ -386,23 +430,46 @@ func setItemEnd(toks []Token, j int) int {
 func arrayAssignItem(item []Token, rangeVar *Token) ([]Token, error) {
 	name := item[0]
 	p := item[1].Pos
-	var subs [][]Token
+	var groups [][][]Token // per [..]: its ':'-separated parts
+	slice := false
 	k := 1
 	for k < len(item) && item[k].isPunct("[") {
 		closeAt := matchForward(item, k)
 		if closeAt < 0 {
 			return nil, syntaxErr(item[k].Pos, "syntax error at or near \"[\"")
 		}
-		if len(splitTop(item[k+1:closeAt], ":")) > 1 {
-			return nil, codedErr(CodeFeatureNotSupported, item[k].Pos, "assigning to an array slice is not supported")
+		parts := splitTop(item[k+1:closeAt], ":")
+		switch {
+		case len(parts) > 2:
+			return nil, syntaxErr(item[k].Pos, "syntax error at or near \":\"")
+		case len(parts) == 2:
+			slice = true
+		case len(parts[0]) == 0:
+			return nil, syntaxErr(item[closeAt].Pos, "syntax error at or near \"]\"")
 		}
-		subs = append(subs, item[k+1:closeAt])
+		groups = append(groups, parts)
 		k = closeAt + 1
+	}
+	fn := FuncArraySet
+	var subs [][]Token
+	for _, parts := range groups {
+		if slice && len(parts) == 1 {
+			parts = [][]Token{{synth(Number, "1", p)}, parts[0]}
+		}
+		for _, part := range parts {
+			if len(part) == 0 {
+				part = []Token{synth(Ident, FuncOmitted, p), synth(Punct, "(", p), synth(Punct, ")", p)}
+			}
+			subs = append(subs, part)
+		}
+	}
+	if slice {
+		fn = FuncArraySetSlice
 	}
 	if k >= len(item) || !(item[k].Kind == Op && item[k].Text == "=") || k+1 >= len(item) {
 		return nil, syntaxErr(item[min(k, len(item)-1)].Pos, "syntax error at or near %q", item[min(k, len(item)-1)].Text)
 	}
-	out := []Token{name, item[k], synth(Ident, FuncArraySet, p), synth(Punct, "(", p)}
+	out := []Token{name, item[k], synth(Ident, fn, p), synth(Punct, "(", p)}
 	if rangeVar != nil {
 		q := *rangeVar
 		q.Pos = name.Pos

@@ -18,6 +18,11 @@ func TestRewriteArrays(t *testing.T) {
 		{"select u from unnest(array[1,2]) as u", "SELECT `u` FROM `pdb_series_0` AS `u`"},
 		{"update t set a[1] = b[2] + 1, c = 3, d[i][j] = (select 1) where x", "UPDATE `t` SET `a`=PDB_ARRAY_SET(`t`.`a`, 1, PDB_SUBSCRIPT(`b`, 2)+1), `c`=3, `d`=PDB_ARRAY_SET(`t`.`d`, `i`, `j`, (SELECT 1)) WHERE `x`"},
 		{"select u from t, lateral unnest(t.a) u", "SELECT `u` FROM (`t`) JOIN `pdb_series_0` AS `u`"},
+		// Pattern operators: LIKE binds looser than ||, ~ with it.
+		{"select a || b like any (p), x not ilike all (q) and y", "SELECT PDB_ANY(CONCAT(`a`, `b`), _UTF8MB4'like', `p`),PDB_ALL(`x`, _UTF8MB4'not ilike', `q`) AND `y`"},
+		{"select x ~* any (p), x !~ all (p), x like any (select 1)", "SELECT PDB_ANY(`x`, _UTF8MB4'~*', `p`),PDB_ALL(`x`, _UTF8MB4'!~', `p`),PDB_ANY(`x`, _UTF8MB4'like', PDB_ARRAY_SUB((SELECT 1)))"},
+		{"update t as u set a[2:3] = b, c[:i][2] = x[1:2] where x", "UPDATE `t` AS `u` SET `a`=PDB_ARRAY_SET_SLICE(`u`.`a`, 2, 3, `b`), `c`=PDB_ARRAY_SET_SLICE(`u`.`c`, PDB_OMITTED(), `i`, 1, 2, PDB_SLICE(`x`, 1, 2)) WHERE `x`"},
+		{"select * from unnest(a, b) with ordinality as t(x, y, n)", "SELECT * FROM `pdb_series_0` AS `t`"},
 	} {
 		_, got := mustPrepare(t, tc.in)
 		if got != tc.want {

@@ -28,8 +28,11 @@
 // A LateralJoin (FROM t, unnest(t.a)) does the same for a function scan:
 // it pushes each left row (a copy) while it builds and reads the right
 // side, and pops before returning the joined row, so expressions above it
-// see only their own outer rows. ProjectSet expands the array columns of
-// select-list unnest calls, one output row per element (series.go).
+// see only their own outer rows. Because the right side is built afresh
+// for each left row, an Ordinality above a function scan (WITH
+// ORDINALITY) counts from 1 again for each. ProjectSet expands the array
+// columns of select-list unnest calls, one output row per element
+// (series.go).
 //
 // Values follow Postgres through package sem: sum and avg (agg.go) add
 // with sem's operators and take Postgres's result types (AggResultType);

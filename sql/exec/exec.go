@@ -102,6 +102,12 @@ func Build(c *Context, n plan.Node) (Iterator, error) {
 		return buildSeries(c, n)
 	case *plan.Unnest:
 		return buildUnnest(c, n)
+	case *plan.Ordinality:
+		in, err := Build(c, n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &ordinalityIter{in: in}, nil
 	case *plan.LateralJoin:
 		l, err := Build(c, n.Left)
 		if err != nil {

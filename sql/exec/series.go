@@ -97,33 +97,71 @@ func (s *seriesIter) Next() (Row, error) {
 
 func (s *seriesIter) Close() error { s.done = true; return nil }
 
-// unnestIter returns an array's elements, one row each.
+// unnestIter zips arrays' elements: row k holds each array's k-th
+// element, NULL past its end.
 type unnestIter struct {
-	elems []storage.Value
+	elems [][]storage.Value // per array
+	k, n  int               // next row, rows in all
 	row   Row
 }
 
 func buildUnnest(c *Context, n *plan.Unnest) (Iterator, error) {
-	v, err := compile(c, n.Array)(nil)
-	if err != nil {
-		return nil, err
-	}
-	it := &unnestIter{row: make(Row, 1)}
-	if !v.IsNull() {
-		it.elems = sem.ArrayElems(v)
+	it := &unnestIter{row: make(Row, len(n.Arrays)), elems: make([][]storage.Value, len(n.Arrays))}
+	for i, e := range n.Arrays {
+		v, err := compile(c, e)(nil)
+		if err != nil {
+			return nil, err
+		}
+		if !v.IsNull() {
+			it.elems[i] = sem.ArrayElems(v)
+			it.n = max(it.n, len(it.elems[i]))
+		}
 	}
 	return it, nil
 }
 
 func (u *unnestIter) Next() (Row, error) {
-	if len(u.elems) == 0 {
+	if u.k >= u.n {
 		return nil, io.EOF
 	}
-	u.row[0], u.elems = u.elems[0], u.elems[1:]
+	for i, es := range u.elems {
+		if u.k < len(es) {
+			u.row[i] = es[u.k]
+		} else {
+			u.row[i] = storage.Null()
+		}
+	}
+	u.k++
 	return u.row, nil
 }
 
-func (u *unnestIter) Close() error { u.elems = nil; return nil }
+func (u *unnestIter) Close() error { u.elems, u.n = nil, 0; return nil }
+
+// ordinalityIter appends a row number to its input's rows.
+type ordinalityIter struct {
+	in     Iterator
+	n      int64
+	row    Row
+	closed bool
+}
+
+func (o *ordinalityIter) Next() (Row, error) {
+	r, err := o.in.Next()
+	if err != nil {
+		return nil, err
+	}
+	o.n++
+	o.row = append(append(o.row[:0], r...), storage.Int64(o.n))
+	return o.row, nil
+}
+
+func (o *ordinalityIter) Close() error {
+	if o.closed {
+		return nil
+	}
+	o.closed = true
+	return o.in.Close()
+}
 
 // projectSetIter expands the array columns srf of its input's rows.
 type projectSetIter struct {

@@ -55,6 +55,9 @@ func explainNode(n Node, depth int, out *[]string) {
 		*out = append(*out, head+"Function Scan on generate_series")
 	case *Unnest:
 		*out = append(*out, head+"Function Scan on unnest")
+	case *Ordinality:
+		*out = append(*out, head+"With Ordinality")
+		inputs = []Node{n.Input}
 	case *ProjectSet:
 		*out = append(*out, head+"ProjectSet")
 		inputs = []Node{n.Input}

@@ -70,11 +70,20 @@ type Series struct {
 	Col               Column
 }
 
-// Unnest is unnest(Array) in FROM: one row per element of the array, in
-// storage order (NULL or an empty array gives no rows). Array is evaluated
-// once.
+// Unnest is unnest(a, b, ...) in FROM: row i holds the i-th element of
+// each array in storage order, NULL past a shorter array's end, so there
+// are as many rows as the longest array has elements (a NULL array has
+// none). Arrays are evaluated once; Cols has one column per array.
 type Unnest struct {
-	Array Expr
+	Arrays []Expr
+	Cols   []Column
+}
+
+// Ordinality is WITH ORDINALITY on a function in FROM: Input's rows with
+// a last bigint column counting them from 1. Under a LateralJoin it is
+// built again for each left row, so the count restarts as in Postgres.
+type Ordinality struct {
+	Input Node
 	Col   Column
 }
 
@@ -279,8 +288,11 @@ func (n *Scan) Columns() []Column   { return tableColumns(n.Table) }
 func (n *IndexScan) Columns() []Column {
 	return tableColumns(n.Table)
 }
-func (n *Series) Columns() []Column     { return []Column{n.Col} }
-func (n *Unnest) Columns() []Column     { return []Column{n.Col} }
+func (n *Series) Columns() []Column { return []Column{n.Col} }
+func (n *Unnest) Columns() []Column { return n.Cols }
+func (n *Ordinality) Columns() []Column {
+	return append(append([]Column(nil), n.Input.Columns()...), n.Col)
+}
 func (n *ProjectSet) Columns() []Column { return n.Cols }
 func (n *LateralJoin) Columns() []Column {
 	return append(append([]Column(nil), n.Left.Columns()...), n.Right.Columns()...)
@@ -306,6 +318,7 @@ func (*Scan) node()           {}
 func (*IndexScan) node()      {}
 func (*Series) node()         {}
 func (*Unnest) node()         {}
+func (*Ordinality) node()     {}
 func (*ProjectSet) node()     {}
 func (*LateralJoin) node()    {}
 func (*Virtual) node()        {}

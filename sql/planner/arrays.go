@@ -21,11 +21,13 @@ import (
 var arrayFuncs = map[string]bool{
 	dialect.FuncArray: true, dialect.FuncArraySub: true, dialect.FuncSubscript: true, dialect.FuncSlice: true,
 	dialect.FuncContains: true, dialect.FuncOverlap: true, dialect.FuncAny: true, dialect.FuncAll: true,
-	dialect.FuncOmitted: true, dialect.FuncCardinality: true, dialect.FuncArraySet: true, dialect.FuncOrdinals: true,
+	dialect.FuncOmitted: true, dialect.FuncCardinality: true, dialect.FuncArraySet: true, dialect.FuncArraySetSlice: true,
+	dialect.FuncOrdinals: true,
 	"array_length": true, "array_lower": true, "array_upper": true, "array_ndims": true, "array_dims": true,
 	"cardinality": true, "array_append": true, "array_prepend": true, "array_cat": true,
 	"array_position": true, "array_positions": true, "array_remove": true, "array_replace": true,
 	"array_to_string": true, "string_to_array": true, "unnest": true,
+	"generate_subscripts": true, "array_fill": true,
 }
 
 // fnExpr is a call of f, folded when every argument is a constant (and
@@ -166,13 +168,13 @@ func (p *Planner) arrayCallNode(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 		return p.arraySubquery(c, n)
 	case dialect.FuncOmitted:
 		return texpr{}, pgerr.New(pgerr.SyntaxError, "syntax error at or near \":\"")
-	case "unnest":
-		return texpr{}, notSupported("set-returning function unnest is only supported in FROM and as a whole select-list item")
+	case "unnest", "generate_subscripts":
+		return texpr{}, notSupported("set-returning function %s is only supported in FROM and as a whole select-list item", name)
 	}
 	xs := make([]texpr, len(n.Args))
 	omitted := make([]bool, len(n.Args))
 	for i, a := range n.Args {
-		if f, ok := a.(*ast.FuncCallExpr); ok && f.FnName.L == dialect.FuncOmitted && name == dialect.FuncSlice {
+		if f, ok := a.(*ast.FuncCallExpr); ok && f.FnName.L == dialect.FuncOmitted && (name == dialect.FuncSlice || name == dialect.FuncArraySetSlice) {
 			omitted[i] = true
 			xs[i] = constExpr(storage.Int32(0))
 			continue
@@ -222,6 +224,12 @@ func (p *Planner) arrayCallNode(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 		return p.anyArray(xs, name == dialect.FuncAll)
 	case dialect.FuncArraySet:
 		return p.arraySet(xs)
+	case dialect.FuncArraySetSlice:
+		col := ""
+		if c, ok := n.Args[0].(*ast.ColumnNameExpr); ok {
+			col = c.Name.Name.O
+		}
+		return p.arraySetSlice(xs, omitted, col)
 	case "array_length", "array_lower", "array_upper":
 		if err := args(2); err != nil {
 			return texpr{}, err
@@ -285,6 +293,8 @@ func (p *Planner) arrayCallNode(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 			}
 			return sem.ArrayAppend(et, a[0], a[1])
 		}), nil
+	case "array_fill":
+		return p.arrayFill(xs)
 	case "array_cat":
 		if err := args(2); err != nil {
 			return texpr{}, err
@@ -530,6 +540,9 @@ var anyOps = map[string]plan.CmpOp{"=": plan.EQ, "<>": plan.NE, "<": plan.LT, "<
 // array's elements at their common type.
 func (p *Planner) anyArray(xs []texpr, all bool) (texpr, error) {
 	x, opx, arr := xs[0], xs[1], xs[2]
+	if _, ok := matchOps[opx.lit]; ok {
+		return p.anyMatch(x, arr, opx.lit, all)
+	}
 	op := anyOps[opx.lit]
 	var err error
 	if arr.open() {

@@ -301,17 +301,20 @@ func (p *Planner) regexCall(c exprCtx, n *ast.FuncCallExpr, fold bool) (texpr, e
 	if err != nil {
 		return texpr{}, err
 	}
-	compile := func(pat string) (*regexp.Regexp, error) {
-		if fold {
-			pat = "(?i)" + pat
-		}
-		re, err := regexp.Compile(pat)
-		if err != nil {
-			return nil, pgerr.New(pgerr.InvalidRegularExpression, "invalid regular expression: %v", err)
-		}
-		return re, nil
-	}
+	compile := func(pat string) (*regexp.Regexp, error) { return regexCompile(pat, fold) }
 	return p.matchExpr(op, l, r, false, compile), nil
+}
+
+// regexCompile compiles the regular expression of ~ (~* when fold).
+func regexCompile(pat string, fold bool) (*regexp.Regexp, error) {
+	if fold {
+		pat = "(?i)" + pat
+	}
+	re, err := regexp.Compile(pat)
+	if err != nil {
+		return nil, pgerr.New(pgerr.InvalidRegularExpression, "invalid regular expression: %v", err)
+	}
+	return re, nil
 }
 
 // matchExpr matches l against pattern r, compiling a constant pattern

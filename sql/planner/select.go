@@ -255,8 +255,28 @@ func (p *Planner) selectStmt(n *ast.SelectStmt, parent *scope) (*relation, error
 
 // selectItem binds one select-list expression; unnest(array) as a whole
 // item is a set-returning function (srf): its value is the array, which a
-// ProjectSet expands.
+// ProjectSet expands. generate_subscripts is the array of its subscripts.
 func (p *Planner) selectItem(c exprCtx, n ast.ExprNode) (x texpr, srf bool, err error) {
+	if f, ok := n.(*ast.FuncCallExpr); ok && f.FnName.L == "generate_subscripts" {
+		xs := make([]texpr, len(f.Args))
+		for i, a := range f.Args {
+			if xs[i], err = p.expr(c, a); err != nil {
+				return x, false, err
+			}
+		}
+		x, err = p.generateSubscripts(xs)
+		return x, err == nil, p.locate(n, err)
+	}
+	if f, ok := n.(*ast.FuncCallExpr); ok && f.FnName.L == "unnest" && len(f.Args) != 1 {
+		xs := make([]texpr, len(f.Args))
+		for i, a := range f.Args {
+			if xs[i], err = p.expr(c, a); err != nil {
+				return x, false, err
+			}
+		}
+		// Several arguments are only for unnest in FROM (ROWS FROM).
+		return x, false, p.locate(n, errNoFunction("unnest", xs))
+	}
 	if f, ok := n.(*ast.FuncCallExpr); ok && f.FnName.L == "unnest" && len(f.Args) == 1 {
 		if x, err = p.expr(c, f.Args[0]); err != nil {
 			return x, false, err

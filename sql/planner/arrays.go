@@ -702,16 +702,11 @@ func (p *Planner) arraySet(xs []texpr) (texpr, error) {
 		return texpr{}, pgerr.New(pgerr.ProgramLimitExceeded, "number of array dimensions (%d) exceeds the maximum allowed (%d)", len(xs)-2, storage.MaxArrayDims)
 	}
 	es := []plan.Expr{arr.e}
-	for _, x := range xs[1 : len(xs)-1] {
-		e, err := p.coerce(x, TypeOf(storage.TypeInt32), sem.CastAssignment)
-		if err != nil {
-			if x.open() {
-				return texpr{}, err
-			}
-			return texpr{}, pgerr.New(pgerr.DatatypeMismatch, "array subscript must have type integer")
-		}
-		es = append(es, e)
+	subs, err := p.subscripts(xs[1 : len(xs)-1])
+	if err != nil {
+		return texpr{}, err
 	}
+	es = append(es, subs...)
 	et := arr.t.Elem()
 	v, err := p.coerce(xs[len(xs)-1], et, sem.CastAssignment)
 	if err != nil {
@@ -722,4 +717,20 @@ func (p *Planner) arraySet(xs []texpr) (texpr, error) {
 	return texpr{e: plan.Func{Name: "array_set", Args: es, Impl: func(a []storage.Value) (storage.Value, error) {
 		return sem.ArraySetElement(elem, a[0], a[1:len(a)-1], a[len(a)-1])
 	}}, t: arr.t}, nil
+}
+
+// subscripts types the subscripts of an array assignment as integers.
+func (p *Planner) subscripts(xs []texpr) ([]plan.Expr, error) {
+	es := make([]plan.Expr, 0, len(xs))
+	for _, x := range xs {
+		e, err := p.coerce(x, TypeOf(storage.TypeInt32), sem.CastAssignment)
+		if err != nil {
+			if x.open() {
+				return nil, err
+			}
+			return nil, pgerr.New(pgerr.DatatypeMismatch, "array subscript must have type integer")
+		}
+		es = append(es, e)
+	}
+	return es, nil
 }

@@ -96,16 +96,11 @@ func (p *Planner) arraySetSlice(xs []texpr, omitted []bool, col string) (texpr, 
 		return texpr{}, pgerr.New(pgerr.ProgramLimitExceeded, "number of array dimensions (%d) exceeds the maximum allowed (%d)", nb, storage.MaxArrayDims)
 	}
 	es := []plan.Expr{arr.e}
-	for _, x := range xs[1 : len(xs)-1] {
-		e, err := p.coerce(x, TypeOf(storage.TypeInt32), sem.CastAssignment)
-		if err != nil {
-			if x.open() {
-				return texpr{}, err
-			}
-			return texpr{}, pgerr.New(pgerr.DatatypeMismatch, "array subscript must have type integer")
-		}
-		es = append(es, e)
+	subs, err := p.subscripts(xs[1 : len(xs)-1])
+	if err != nil {
+		return texpr{}, err
 	}
+	es = append(es, subs...)
 	src := xs[len(xs)-1]
 	v, err := p.coerce(src, arr.t, sem.CastAssignment)
 	if err != nil && !src.open() {

@@ -39,13 +39,9 @@ func (p *Planner) call(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 	case dialect.FuncCast:
 		return p.castCall(c, n)
 	case "concat": // the || operator
-		l, err := p.expr(c, n.Args[0])
+		l, r, err := p.operands(c, n)
 		if err != nil {
 			return l, err
-		}
-		r, err := p.expr(c, n.Args[1])
-		if err != nil {
-			return r, err
 		}
 		if !l.open() && l.t.IsArray() || !r.open() && r.t.IsArray() {
 			return p.arrayConcat(l, r)
@@ -75,13 +71,9 @@ func (p *Planner) call(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 		if len(n.Args) != 2 {
 			return texpr{}, pgerr.New(pgerr.SyntaxError, "syntax error at or near %q", name)
 		}
-		l, err := p.expr(c, n.Args[0])
+		l, r, err := p.operands(c, n)
 		if err != nil {
 			return l, err
-		}
-		r, err := p.expr(c, n.Args[1])
-		if err != nil {
-			return r, err
 		}
 		if name == dialect.FuncPow {
 			return p.arith(sem.OpPow, l, r)
@@ -386,4 +378,14 @@ func (p *Planner) typeofCall(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 		oid = int64(x.t.OID())
 	}
 	return texpr{e: plan.Const{Value: storage.Int64(oid)}, t: Type{T: storage.TypeInt64, Name: "regtype", Typmod: -1}}, nil
+}
+
+// operands plans the two operands of an operator the dialect wrote as a
+// call (||, ^, #).
+func (p *Planner) operands(c exprCtx, n *ast.FuncCallExpr) (l, r texpr, err error) {
+	if l, err = p.expr(c, n.Args[0]); err != nil {
+		return l, r, err
+	}
+	r, err = p.expr(c, n.Args[1])
+	return l, r, err
 }

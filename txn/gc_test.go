@@ -797,7 +797,16 @@ func TestGCConcurrentWorkload(t *testing.T) {
 			}
 		}(r)
 	}
+	// Run for dur, and on until the collector has found dead versions: on
+	// a loaded machine (the race detector, other packages' tests) a short
+	// run may end before a pass finds any. The deadline only stops a
+	// collector that never works.
 	time.Sleep(dur)
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline) && len(errc) == 0; time.Sleep(10 * time.Millisecond) {
+		if passes, _, dead, _, _ := e.store.GCTotals(); passes > 0 && dead > 0 {
+			break
+		}
+	}
 	stop.Store(true)
 	wg.Wait()
 	close(errc)

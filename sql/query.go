@@ -2,6 +2,7 @@ package sql
 
 import (
 	"context"
+	"errors"
 
 	"github.com/persiandb/persiandb/sql/exec"
 	"github.com/persiandb/persiandb/sql/plan"
@@ -55,9 +56,19 @@ func (s *Session) execContext(ctx context.Context, tx *txn.Txn, params []storage
 
 // collect runs a plan to the end.
 func (s *Session) collect(ctx context.Context, tx *txn.Txn, p plan.Node, params []storage.Value) ([][]storage.Value, error) {
-	it, err := exec.Build(s.execContext(ctx, tx, params), p)
-	if err != nil {
-		return nil, err
+	for {
+		it, err := exec.Build(s.execContext(ctx, tx, params), p)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := exec.Collect(it)
+		if !errors.Is(err, exec.ErrRowChanged) {
+			return rows, err
+		}
+		// SELECT ... FOR UPDATE locked a row that changed since the
+		// snapshot (READ COMMITTED): run it again on a new one, as
+		// Postgres rechecks such a row. The rows locked stay locked, so
+		// every run has at least one more row that cannot change again.
+		tx.NewStatement()
 	}
-	return exec.Collect(it)
 }

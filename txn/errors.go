@@ -26,6 +26,9 @@ var (
 	ErrNoSavepoint = errors.New("txn: savepoint does not exist")
 	// ErrCanceled: a lock wait ended because the statement's context ended.
 	ErrCanceled = errors.New("txn: canceling statement")
+	// ErrLockNotAvailable: LockRow with LockNoWait met a row another
+	// transaction holds.
+	ErrLockNotAvailable = errors.New("txn: could not obtain lock on row")
 )
 
 // UniqueError details a unique violation.

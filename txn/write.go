@@ -56,12 +56,55 @@ func (t *Txn) Delete(ctx context.Context, tbl *storage.Table, key []byte, fn Upd
 // UPDATE does; the row must exist. It is an update to an identical
 // version.
 func (t *Txn) Lock(ctx context.Context, tbl *storage.Table, key []byte) (bool, error) {
-	return t.write(ctx, tbl, key, kindUpdate, func(cur []byte) ([]byte, bool, error) {
+	r, err := t.LockRow(ctx, tbl, key, LockWait)
+	return r.Locked, err
+}
+
+// LockPolicy is what LockRow does when another transaction holds the row.
+type LockPolicy uint8
+
+const (
+	LockWait   LockPolicy = iota // wait for it (FOR UPDATE)
+	LockNoWait                   // fail with ErrLockNotAvailable (NOWAIT)
+	LockSkip                     // leave the row (SKIP LOCKED)
+)
+
+// LockResult is what LockRow did.
+type LockResult struct {
+	// Locked: the transaction holds the row's lock. False when the row
+	// is gone (deleted, or never there) or was skipped.
+	Locked  bool
+	Skipped bool // LockSkip met a row another transaction holds
+	// Changed: the row lock was taken on a version committed after the
+	// transaction's snapshot (READ COMMITTED only; the other levels fail
+	// with ErrSerialization), so what the statement read of the row is
+	// out of date.
+	Changed bool
+}
+
+// LockRow is Lock with a policy for rows held by others, telling whether
+// the locked row changed since the snapshot.
+func (t *Txn) LockRow(ctx context.Context, tbl *storage.Table, key []byte, p LockPolicy) (LockResult, error) {
+	lk := &rowLock{policy: p}
+	ok, err := t.writeLock(ctx, tbl, key, kindUpdate, func(cur []byte) ([]byte, bool, error) {
 		return append([]byte(nil), cur...), true, nil
-	})
+	}, lk)
+	return LockResult{Locked: ok, Skipped: lk.skipped, Changed: ok && lk.changed}, err
+}
+
+// rowLock carries LockRow's policy into writeLock and its findings out.
+type rowLock struct {
+	policy  LockPolicy
+	skipped bool
+	changed bool
 }
 
 func (t *Txn) write(ctx context.Context, tbl *storage.Table, key []byte, kind writeKind, fn UpdateFunc) (bool, error) {
+	return t.writeLock(ctx, tbl, key, kind, fn, nil)
+}
+
+// writeLock is write; lk, when not nil, is a LockRow's.
+func (t *Txn) writeLock(ctx context.Context, tbl *storage.Table, key []byte, kind writeKind, fn UpdateFunc, lk *rowLock) (bool, error) {
 	if err := t.active(); err != nil {
 		return false, err
 	}
@@ -122,6 +165,13 @@ func (t *Txn) write(ctx context.Context, tbl *storage.Table, key []byte, kind wr
 		b := r.BeginTS()
 		if storage.IsMarker(b) && !t.own(b) {
 			g.Exit()
+			if lk != nil && lk.policy == LockNoWait {
+				return false, ErrLockNotAvailable
+			}
+			if lk != nil && lk.policy == LockSkip {
+				lk.skipped = true
+				return false, nil
+			}
 			if err := t.waitFor(ctx, markerID(b), head); err != nil {
 				return false, err
 			}
@@ -129,6 +179,9 @@ func (t *Txn) write(ctx context.Context, tbl *storage.Table, key []byte, kind wr
 		}
 		live := !r.Tombstone()
 		if storage.IsCommitted(b) && b > t.snapshot {
+			if lk != nil {
+				lk.changed = true
+			}
 			// Changed since our snapshot.
 			switch {
 			case kind == kindInsert && live && t.opts.Isolation == Serializable:

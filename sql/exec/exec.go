@@ -158,6 +158,8 @@ func Build(c *Context, n plan.Node) (Iterator, error) {
 		return buildSort(c, n)
 	case *plan.Limit:
 		return buildLimit(c, n)
+	case *plan.LockRows:
+		return buildLockRows(c, n)
 	case *plan.HashJoin:
 		return buildHashJoin(c, n)
 	case *plan.NestedLoopJoin:

@@ -72,6 +72,8 @@ func (ti TxnInfo) Convert(err error) error {
 		return wrap(err, SerializationFailure, "could not serialize access due to concurrent update")
 	case errors.Is(err, txn.ErrDeadlock):
 		return wrap(err, DeadlockDetected, "deadlock detected")
+	case errors.Is(err, txn.ErrLockNotAvailable):
+		return wrap(err, LockNotAvailable, "could not obtain lock on row")
 	case errors.Is(err, txn.ErrCanceled):
 		return wrap(err, QueryCanceled, "canceling statement due to user request")
 	case errors.Is(err, txn.ErrReadOnly):

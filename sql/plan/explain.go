@@ -90,6 +90,9 @@ func explainNode(n Node, depth int, out *[]string) {
 	case *Limit:
 		*out = append(*out, head+"Limit")
 		inputs = []Node{n.Input}
+	case *LockRows:
+		*out = append(*out, head+"LockRows")
+		inputs = []Node{n.Input}
 	case *HashJoin:
 		*out = append(*out, head+"Hash "+joinName(n.Kind))
 		cols := joinColumns(n.Left, n.Right)

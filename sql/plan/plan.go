@@ -163,6 +163,28 @@ type Limit struct {
 	Count, Offset Expr
 }
 
+// LockRows takes the row lock of each input row's row of Table, as
+// SELECT ... FOR UPDATE does: Key are the input columns holding the
+// table's primary key, in key order. Rows another transaction deleted are
+// dropped; a row changed since the snapshot ends the run with
+// exec.ErrRowChanged (READ COMMITTED), which the caller answers by
+// running the statement again on a new snapshot.
+type LockRows struct {
+	Input  Node
+	Table  *catalog.Table
+	Key    []int
+	Policy LockPolicy
+}
+
+// LockPolicy is what LockRows does with a row another transaction holds.
+type LockPolicy uint8
+
+const (
+	LockWait   LockPolicy = iota // wait for it
+	LockNoWait                   // fail with 55P03 (NOWAIT)
+	LockSkip                     // leave it out (SKIP LOCKED)
+)
+
 // JoinKind is the kind of a join.
 type JoinKind uint8
 
@@ -304,6 +326,7 @@ func (n *Filter) Columns() []Column         { return n.Input.Columns() }
 func (n *Project) Columns() []Column        { return n.Cols }
 func (n *Sort) Columns() []Column           { return n.Input.Columns() }
 func (n *Limit) Columns() []Column          { return n.Input.Columns() }
+func (n *LockRows) Columns() []Column       { return n.Input.Columns() }
 func (n *HashJoin) Columns() []Column       { return joinColumns(n.Left, n.Right) }
 func (n *NestedLoopJoin) Columns() []Column {
 	return joinColumns(n.Left, n.Right)
@@ -328,6 +351,7 @@ func (*Filter) node()         {}
 func (*Project) node()        {}
 func (*Sort) node()           {}
 func (*Limit) node()          {}
+func (*LockRows) node()       {}
 func (*HashJoin) node()       {}
 func (*NestedLoopJoin) node() {}
 func (*Group) node()          {}

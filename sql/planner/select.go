@@ -17,10 +17,9 @@ import (
 // ORDER BY ... LIMIT: scan and join, filter, group, window, project,
 // distinct, sort, limit.
 func (p *Planner) selectStmt(n *ast.SelectStmt, parent *scope) (*relation, error) {
-	if n.LockInfo != nil {
-		// FOR UPDATE / FOR SHARE: rows are read under the transaction's
-		// snapshot; locking them is not done yet.
-		return nil, notSupported("SELECT ... FOR UPDATE/SHARE is not supported yet")
+	lock, err := p.lockClause(n)
+	if err != nil {
+		return nil, err
 	}
 	fields := n.Fields.Fields
 	var distinctOn []ast.ExprNode
@@ -54,6 +53,16 @@ func (p *Planner) selectStmt(n *ast.SelectStmt, parent *scope) (*relation, error
 			collect(it.Expr)
 		}
 	}
+	if lock != nil {
+		switch {
+		case n.GroupBy != nil:
+			return nil, lock.notAllowed("GROUP BY clause")
+		case len(aggNodes) > 0 || n.Having != nil:
+			return nil, lock.notAllowed("aggregate functions")
+		case n.Distinct || len(distinctOn) > 0:
+			return nil, lock.notAllowed("DISTINCT clause")
+		}
+	}
 	if n.GroupBy != nil || len(aggNodes) > 0 || n.Having != nil {
 		if in, err = p.group(in, n, fields, aggNodes); err != nil {
 			return nil, err
@@ -80,6 +89,9 @@ func (p *Planner) selectStmt(n *ast.SelectStmt, parent *scope) (*relation, error
 		for _, it := range n.OrderBy.Items {
 			winNodes = append(winNodes, findWindows(it.Expr)...)
 		}
+	}
+	if len(winNodes) > 0 && lock != nil {
+		return nil, lock.notAllowed("window functions")
 	}
 	if len(winNodes) > 0 {
 		if in, err = p.window(in, winNodes); err != nil {
@@ -205,6 +217,27 @@ func (p *Planner) selectStmt(n *ast.SelectStmt, parent *scope) (*relation, error
 		out.cols = append(out.cols, column{name: "?on?", typ: x.t, hidden: true})
 		onKeys = append(onKeys, plan.Col{Idx: idx})
 	}
+	if lock != nil {
+		if len(srfCols) > 0 {
+			return nil, lock.notAllowed("set-returning functions in the target list")
+		}
+		// The locked table's primary key, as hidden columns.
+		for _, ci := range lock.table.PrimaryKey.Columns {
+			idx := -1
+			for i, col := range in.sc.cols {
+				if col.tableID == lock.table.ID && int(col.colNum) == ci+1 {
+					idx = i
+				}
+			}
+			if idx < 0 {
+				return nil, pgerr.New(pgerr.InternalError, "FOR UPDATE: primary key column %d of %q not in scope", ci, lock.table.Name)
+			}
+			lock.key = append(lock.key, len(exprs))
+			exprs = append(exprs, plan.Col{Idx: idx})
+			cols = append(cols, plan.Column{Name: "?key?", Type: in.sc.cols[idx].typ.T})
+			out.cols = append(out.cols, column{name: "?key?", typ: in.sc.cols[idx].typ, hidden: true})
+		}
+	}
 	input := in.node
 	if len(keys) > 0 && len(onKeys) == 0 && !n.Distinct {
 		if ordered, ok := sortByIndex(input, exprs, keys); ok {
@@ -237,6 +270,11 @@ func (p *Planner) selectStmt(n *ast.SelectStmt, parent *scope) (*relation, error
 	}
 	if len(keys) > 0 {
 		node = &plan.Sort{Input: node, Keys: keys}
+	}
+	if lock != nil {
+		// Below LIMIT, as in Postgres: a skipped or vanished row does not
+		// count toward it.
+		node = &plan.LockRows{Input: node, Table: lock.table, Key: lock.key, Policy: lock.policy}
 	}
 	rel, err := p.limit(&relation{node: node, sc: out}, n.Limit, parent)
 	if err != nil {

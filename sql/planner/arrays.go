@@ -23,7 +23,7 @@ var arrayFuncs = map[string]bool{
 	dialect.FuncContains: true, dialect.FuncOverlap: true, dialect.FuncAny: true, dialect.FuncAll: true,
 	dialect.FuncOmitted: true, dialect.FuncCardinality: true, dialect.FuncArraySet: true, dialect.FuncArraySetSlice: true,
 	dialect.FuncOrdinals: true,
-	"array_length": true, "array_lower": true, "array_upper": true, "array_ndims": true, "array_dims": true,
+	"array_length":       true, "array_lower": true, "array_upper": true, "array_ndims": true, "array_dims": true,
 	"cardinality": true, "array_append": true, "array_prepend": true, "array_cat": true,
 	"array_position": true, "array_positions": true, "array_remove": true, "array_replace": true,
 	"array_to_string": true, "string_to_array": true, "unnest": true,

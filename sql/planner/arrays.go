@@ -26,7 +26,7 @@ var arrayFuncs = map[string]bool{
 	"cardinality": true, "array_append": true, "array_prepend": true, "array_cat": true,
 	"array_position": true, "array_positions": true, "array_remove": true, "array_replace": true,
 	"array_to_string": true, "string_to_array": true, "unnest": true,
-	"generate_subscripts": true, "array_fill": true,
+	"generate_subscripts": true, "array_fill": true, dialect.FuncOrdinals: true,
 }
 
 // fnExpr is a call of f, folded when every argument is a constant (and

@@ -28,6 +28,8 @@ type Engine struct {
 	// continue from (recovered.go); set before the first session opens,
 	// read-only after.
 	recovered map[string]uint64
+	// advisory holds the sessions' advisory locks (advisory.go).
+	advisory advisoryLocks
 }
 
 // defaultSettings are a new session's parameters: Postgres's defaults
@@ -48,6 +50,7 @@ func Open(m *txn.Manager) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{m: m, cat: cat}
+	e.advisory.init()
 	return e, nil
 }
 

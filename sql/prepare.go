@@ -265,5 +265,5 @@ func (s *Session) runQuery(ctx context.Context, tx *txn.Txn, q *planner.Query, p
 		return nil, err
 	}
 	s.regNames(q.Columns, rows)
-	return &Result{Columns: q.Columns, Rows: rows, Tag: selectTag(len(rows))}, nil
+	return &Result{Columns: q.Columns, Rows: rows, Tag: selectTag(len(rows)), Notices: s.takeNotices()}, nil
 }

@@ -3,6 +3,7 @@ package sql
 import (
 	"context"
 	"errors"
+	"github.com/persiandb/persiandb/sql/pgerr"
 
 	"github.com/persiandb/persiandb/sql/exec"
 	"github.com/persiandb/persiandb/sql/plan"
@@ -23,7 +24,15 @@ func (s *Session) query(ctx context.Context, tx *txn.Txn, n ast.ResultSetNode, p
 		return nil, err
 	}
 	s.regNames(q.Columns, rows)
-	return &Result{Columns: q.Columns, Rows: rows, Tag: selectTag(len(rows))}, nil
+	return &Result{Columns: q.Columns, Rows: rows, Tag: selectTag(len(rows)), Notices: s.takeNotices()}, nil
+}
+
+// takeNotices returns the warnings functions raised in the query that
+// just ran.
+func (s *Session) takeNotices() []*pgerr.Error {
+	n := s.notices
+	s.notices = nil
+	return n
 }
 
 // regNames replaces the OIDs in result columns of a reg* type by the
@@ -56,6 +65,7 @@ func (s *Session) execContext(ctx context.Context, tx *txn.Txn, params []storage
 
 // collect runs a plan to the end.
 func (s *Session) collect(ctx context.Context, tx *txn.Txn, p plan.Node, params []storage.Value) ([][]storage.Value, error) {
+	s.notices = nil
 	for {
 		it, err := exec.Build(s.execContext(ctx, tx, params), p)
 		if err != nil {

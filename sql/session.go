@@ -55,6 +55,9 @@ type Session struct {
 	opts    txn.TxnOptions
 	optsGen uint64
 	ectx    exec.Context
+	// notices are warnings raised by functions while a query runs
+	// (pg_advisory_unlock of a lock not held), for its Result.
+	notices []*pgerr.Error
 	// virtual is virtualRows as a func value made once, for every
 	// statement's exec.Context.
 	virtual func(*txn.Txn, string) ([][]storage.Value, error)
@@ -142,6 +145,7 @@ func (s *Session) Close() {
 		s.tx.Rollback()
 		s.tx = nil
 	}
+	s.e.advisory.releaseAll(s, false)
 	if s.ts != nil {
 		s.ts.Close()
 		s.ts = nil // a second Close must not release the txn session twice

@@ -42,6 +42,31 @@ func (i sessionInfo) User() string {
 
 func (i sessionInfo) BackendPID() int32 { return i.s.backendPID }
 
+func (i sessionInfo) AdvisoryLock(key int64, two, shared, xact, wait bool) (bool, error) {
+	return i.s.advisoryLock(key, two, shared, xact, wait)
+}
+
+func (i sessionInfo) AdvisoryUnlock(key int64, two, shared bool) bool {
+	ok := i.s.e.advisory.release(advisoryKey{n: key, two: two}, advisoryHolder{s: i.s, shared: shared})
+	if !ok {
+		mode := "ExclusiveLock"
+		if shared {
+			mode = "ShareLock"
+		}
+		i.s.notices = append(i.s.notices, pgerr.New(pgerr.Warning, "you don't own a lock of type %s", mode).WithSeverity(pgerr.SeverityWarning))
+	}
+	return ok
+}
+
+func (i sessionInfo) AdvisoryUnlockAll() { i.s.e.advisory.releaseAll(i.s, false) }
+
+func (i sessionInfo) TxnID() int64 {
+	if tx := i.s.ectx.Txn; tx != nil {
+		return int64(tx.ID())
+	}
+	return 0
+}
+
 func (i sessionInfo) Sleep(d time.Duration) error {
 	ctx := i.s.ectx.Ctx
 	if ctx == nil {

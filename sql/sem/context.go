@@ -56,6 +56,17 @@ type SessionInfo interface {
 	BackendPID() int32
 	// Sleep waits, ending early with 57014 when the statement is canceled.
 	Sleep(d time.Duration) error
+	// AdvisoryLock takes an advisory lock on key (two: the two-integer
+	// form's key space), at session or transaction level, shared or
+	// exclusive; wait false fails at once with false instead of waiting.
+	AdvisoryLock(key int64, two, shared, xact, wait bool) (bool, error)
+	// AdvisoryUnlock releases one session-level acquisition; false if
+	// the session held none.
+	AdvisoryUnlock(key int64, two, shared bool) bool
+	// AdvisoryUnlockAll releases the session's session-level locks.
+	AdvisoryUnlockAll()
+	// TxnID is the statement's transaction's id (txid_current).
+	TxnID() int64
 }
 
 func (c *Context) loc() *time.Location {

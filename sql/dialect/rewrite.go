@@ -121,8 +121,11 @@ func (s *Stmt) rewrites() *Rewrites {
 
 // rewrite turns a KindParsed statement's tokens into s.Text.
 func rewrite(s *Stmt, toks []Token) error {
-	toks, err := rewriteQualified(toks)
+	toks, err := rewriteExplain(toks)
 	if err != nil {
+		return err
+	}
+	if toks, err = rewriteQualified(toks); err != nil {
 		return err
 	}
 	toks = rewriteExpandArray(toks)

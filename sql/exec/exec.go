@@ -46,6 +46,9 @@ type Context struct {
 	// transaction sees them (pg_catalog shows the tables it created and
 	// not those it dropped); nil means no such views exist.
 	Virtual func(tx *txn.Txn, name string) ([]Row, error)
+	// Observe, when set, wraps the iterator built for each plan node
+	// (EXPLAIN ANALYZE counts the rows each node returns).
+	Observe func(n plan.Node, it Iterator) Iterator
 
 	// outer is the stack of rows that enclosing queries are evaluating
 	// subqueries for, innermost last; plan.Outer{Depth: d} reads
@@ -95,6 +98,14 @@ func (c *Context) semCtx() *sem.Context {
 
 // Build turns a plan into an iterator.
 func Build(c *Context, n plan.Node) (Iterator, error) {
+	it, err := build(c, n)
+	if err == nil && c.Observe != nil {
+		it = c.Observe(n, it)
+	}
+	return it, err
+}
+
+func build(c *Context, n plan.Node) (Iterator, error) {
 	switch n := n.(type) {
 	case *plan.Values:
 		return buildValues(c, n)

@@ -11,13 +11,23 @@ import (
 // Explain renders a plan as an indented tree, one line per entry, in the
 // manner of Postgres's EXPLAIN: each node names its operation, its
 // details follow indented, and inputs follow as "->" children.
-func Explain(n Node) []string {
+func Explain(n Node) []string { return ExplainWith(n, nil) }
+
+// ExplainWith is Explain with note(node) appended to each node's line
+// (EXPLAIN ANALYZE's actual row counts); note may be nil.
+func ExplainWith(n Node, note func(Node) string) []string {
 	var lines []string
-	explainNode(n, 0, &lines)
+	explainNode(n, 0, &lines, note)
 	return lines
 }
 
-func explainNode(n Node, depth int, out *[]string) {
+func explainNode(n Node, depth int, out *[]string, note func(Node) string) {
+	first := len(*out)
+	defer func() {
+		if note != nil && first < len(*out) {
+			(*out)[first] += note(n)
+		}
+	}()
 	pad := strings.Repeat("  ", depth)
 	head := pad
 	if depth > 0 {
@@ -146,7 +156,7 @@ func explainNode(n Node, depth int, out *[]string) {
 		*out = append(*out, head+fmt.Sprintf("%T", n))
 	}
 	for _, in := range inputs {
-		explainNode(in, depth+1, out)
+		explainNode(in, depth+1, out, note)
 	}
 }
 

@@ -32,6 +32,10 @@ type conn struct {
 	stop     context.CancelCauseFunc // ends the running statement
 	draining bool                    // shutdown asked: close when idle
 	ready    bool                    // start-up done: the message loop runs
+	// between is set from a ReadyForQuery outside a transaction block
+	// until the next message: the only time Postgres sends a
+	// notification on its own (notify.go).
+	between bool
 
 	stmts   map[string]*statement
 	portals map[string]*portal
@@ -84,12 +88,13 @@ func (c *conn) idle() bool {
 		c.sendFatal(errAdminShutdown)
 		return false
 	}
+	c.deliverLocked()
 	return true
 }
 
 func (c *conn) busy() {
 	c.mu.Lock()
-	c.running = true
+	c.running, c.between = true, false
 	c.mu.Unlock()
 }
 
@@ -246,7 +251,14 @@ func (c *conn) sendError(ctx context.Context, err error) error {
 // readyForQuery ends a simple query or a Sync.
 func (c *conn) readyForQuery() error {
 	c.sendParamChanges()
-	c.be.Send(&pgproto3.ReadyForQuery{TxStatus: c.sess.Status()})
+	st := c.sess.Status()
+	if st == 'I' {
+		c.sendNotifications()
+	}
+	c.mu.Lock()
+	c.between = st == 'I'
+	c.mu.Unlock()
+	c.be.Send(&pgproto3.ReadyForQuery{TxStatus: st})
 	return c.be.Flush()
 }
 

@@ -200,6 +200,7 @@ func (s *Server) open(c *conn, m *pgproto3.StartupMessage) error {
 	c.sess = s.cfg.Engine.NewSession(name)
 	c.sess.SetAuthorization(user, role.Superuser)
 	c.sess.SetBackendPID(int32(c.pid))
+	c.sess.OnNotification(c.notified)
 	if err := applyStartupParams(c, params, opts); err != nil {
 		return err
 	}

@@ -30,6 +30,8 @@ type Engine struct {
 	recovered map[string]uint64
 	// advisory holds the sessions' advisory locks (advisory.go).
 	advisory advisoryLocks
+	// notify holds the LISTEN registrations (notify.go).
+	notify notifyHub
 }
 
 // defaultSettings are a new session's parameters: Postgres's defaults
@@ -51,6 +53,7 @@ func Open(m *txn.Manager) (*Engine, error) {
 	}
 	e := &Engine{m: m, cat: cat}
 	e.advisory.init()
+	e.notify.init()
 	return e, nil
 }
 

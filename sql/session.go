@@ -55,6 +55,8 @@ type Session struct {
 	opts    txn.TxnOptions
 	optsGen uint64
 	ectx    exec.Context
+	// note is the session's LISTEN side: notifications to deliver.
+	note notifyState
 	// notices are warnings raised by functions while a query runs
 	// (pg_advisory_unlock of a lock not held), for its Result.
 	notices []*pgerr.Error
@@ -146,6 +148,7 @@ func (s *Session) Close() {
 		s.tx = nil
 	}
 	s.e.advisory.releaseAll(s, false)
+	s.e.notify.unlisten(s, "")
 	if s.ts != nil {
 		s.ts.Close()
 		s.ts = nil // a second Close must not release the txn session twice

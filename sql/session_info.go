@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"github.com/persiandb/persiandb/storage"
 	"strings"
 	"time"
 
@@ -59,6 +60,10 @@ func (i sessionInfo) AdvisoryUnlock(key int64, two, shared bool) bool {
 }
 
 func (i sessionInfo) AdvisoryUnlockAll() { i.s.e.advisory.releaseAll(i.s, false) }
+
+func (i sessionInfo) Notify(channel, payload string) (storage.Value, error) {
+	return i.s.pgNotify(channel, payload)
+}
 
 func (i sessionInfo) TxnID() int64 {
 	if tx := i.s.ectx.Txn; tx != nil {

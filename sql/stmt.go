@@ -53,6 +53,13 @@ func (s *Session) execStmt(ctx context.Context, st *dialect.Stmt, params []stora
 			s.plan.Txn = tx
 			return s.truncate(ctx, tx, st)
 		})
+	case dialect.KindListen, dialect.KindUnlisten, dialect.KindNotify:
+		kind := strings.ToUpper(st.Kind.String())
+		payload := ""
+		if len(st.Values) > 0 {
+			payload = st.Values[0]
+		}
+		return s.inTxn(ctx, func(tx *txn.Txn) (*Result, error) { return s.listenStmt(tx, kind, st.Name, payload) })
 	case dialect.KindCreateRole, dialect.KindAlterRole, dialect.KindDropRole:
 		return s.inTxn(ctx, func(tx *txn.Txn) (*Result, error) { return s.roleStmt(ctx, tx, st) })
 	case dialect.KindParsed:

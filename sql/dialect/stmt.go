@@ -31,12 +31,15 @@ const (
 	KindCreateRole             // CREATE ROLE / CREATE USER; Role
 	KindAlterRole              // ALTER ROLE / ALTER USER, incl. RENAME TO; Role
 	KindDropRole               // DROP ROLE / DROP USER; Role
+	KindListen                 // LISTEN Name
+	KindUnlisten               // UNLISTEN Name | UNLISTEN * (Name "")
+	KindNotify                 // NOTIFY Name [, Values[0] (the payload)]
 )
 
 var kindNames = [...]string{"Empty", "Parsed", "Begin", "Commit", "Rollback", "Savepoint",
 	"Release", "RollbackTo", "Set", "SetTxn", "Reset", "Show", "Checkpoint", "Vacuum",
 	"Analyze", "Copy", "Prepare", "Execute", "Deallocate", "Discard", "Truncate",
-	"CreateRole", "AlterRole", "DropRole"}
+	"CreateRole", "AlterRole", "DropRole", "Listen", "Unlisten", "Notify"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {

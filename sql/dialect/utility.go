@@ -202,6 +202,32 @@ func utility(s *Stmt, toks []Token) (bool, error) {
 	case "checkpoint":
 		s.Kind = KindCheckpoint
 		err = c.expectEnd()
+	case "listen":
+		s.Kind = KindListen
+		if s.Name, err = c.name(); err == nil {
+			err = c.expectEnd()
+		}
+	case "unlisten":
+		s.Kind = KindUnlisten
+		if !c.acceptPunct("*") {
+			s.Name, err = c.name()
+		}
+		if err == nil {
+			err = c.expectEnd()
+		}
+	case "notify":
+		s.Kind = KindNotify
+		if s.Name, err = c.name(); err == nil && c.acceptPunct(",") {
+			if t := c.peek(); t.Kind == String {
+				s.Values = []string{t.Text}
+				c.i++
+			} else {
+				err = c.errHere()
+			}
+		}
+		if err == nil {
+			err = c.expectEnd()
+		}
 	case "vacuum", "analyze", "analyse":
 		s.Kind = KindVacuum
 		if first.Text != "vacuum" {

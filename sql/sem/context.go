@@ -67,6 +67,9 @@ type SessionInfo interface {
 	AdvisoryUnlockAll()
 	// TxnID is the statement's transaction's id (txid_current).
 	TxnID() int64
+	// Notify is pg_notify: a notification sent when the transaction
+	// commits.
+	Notify(channel, payload string) (storage.Value, error)
 }
 
 func (c *Context) loc() *time.Location {

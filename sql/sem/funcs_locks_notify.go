@@ -2,7 +2,7 @@ package sem
 
 import "github.com/persiandb/persiandb/storage"
 
-// The advisory lock functions and txid_current. Postgres's lock
+// The advisory lock functions, txid_current and pg_notify. Postgres's lock
 // functions return void; here they return an empty text, which prints as
 // Postgres's empty void does.
 func init() {
@@ -74,6 +74,19 @@ func init() {
 			return storage.Text(""), nil
 		}},
 		&Func{Name: "txid_current", Ret: tInt8, Volatile: true, Fn: txid},
+		&Func{Name: "pg_notify", Args: types(tText, tText), Ret: tText, Volatile: true, NonStrict: true, Fn: func(c *Context, a []storage.Value) (storage.Value, error) {
+			if c.Session == nil {
+				return storage.Value{}, noSession()
+			}
+			var ch, payload string
+			if !a[0].IsNull() {
+				ch = a[0].AsString()
+			}
+			if !a[1].IsNull() {
+				payload = a[1].AsString()
+			}
+			return c.Session.Notify(ch, payload)
+		}},
 		&Func{Name: "pg_current_xact_id", Ret: tInt8, Volatile: true, Fn: txid},
 	)
 	register(fs...)

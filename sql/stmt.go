@@ -53,6 +53,12 @@ func (s *Session) execStmt(ctx context.Context, st *dialect.Stmt, params []stora
 			s.plan.Txn = tx
 			return s.truncate(ctx, tx, st)
 		})
+	case dialect.KindSetConstraints:
+		r := &Result{Tag: "SET CONSTRAINTS"}
+		if s.tx == nil {
+			r.Notices = []*pgerr.Error{pgerr.New(pgerr.NoActiveSQLTransaction, "SET CONSTRAINTS can only be used in transaction blocks").WithSeverity(pgerr.SeverityWarning)}
+		}
+		return r, nil
 	case dialect.KindListen, dialect.KindUnlisten, dialect.KindNotify:
 		kind := strings.ToUpper(st.Kind.String())
 		payload := ""

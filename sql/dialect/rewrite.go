@@ -125,6 +125,9 @@ func rewrite(s *Stmt, toks []Token) error {
 	if err != nil {
 		return err
 	}
+	if toks, err = rewriteIdentity(toks); err != nil {
+		return err
+	}
 	if toks, err = rewriteQualified(toks); err != nil {
 		return err
 	}

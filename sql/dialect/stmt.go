@@ -34,12 +34,13 @@ const (
 	KindListen                 // LISTEN Name
 	KindUnlisten               // UNLISTEN Name | UNLISTEN * (Name "")
 	KindNotify                 // NOTIFY Name [, Values[0] (the payload)]
+	KindSetConstraints         // SET CONSTRAINTS ... (accepted, no effect)
 )
 
 var kindNames = [...]string{"Empty", "Parsed", "Begin", "Commit", "Rollback", "Savepoint",
 	"Release", "RollbackTo", "Set", "SetTxn", "Reset", "Show", "Checkpoint", "Vacuum",
 	"Analyze", "Copy", "Prepare", "Execute", "Deallocate", "Discard", "Truncate",
-	"CreateRole", "AlterRole", "DropRole", "Listen", "Unlisten", "Notify"}
+	"CreateRole", "AlterRole", "DropRole", "Listen", "Unlisten", "Notify", "SetConstraints"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {

@@ -335,6 +335,25 @@ func (c *cursor) txnEnd(s *Stmt) error {
 // set parses SET [SESSION|LOCAL] ... in its Postgres forms.
 func (c *cursor) set(s *Stmt) error {
 	s.Kind = KindSet
+	if c.accept("constraints") {
+		// SET CONSTRAINTS {ALL | name, ...} {DEFERRED | IMMEDIATE}:
+		// constraints are checked at the end of each statement here.
+		s.Kind = KindSetConstraints
+		if !c.accept("all") {
+			for {
+				if _, err := c.dottedName(); err != nil {
+					return err
+				}
+				if !c.acceptPunct(",") {
+					break
+				}
+			}
+		}
+		if !c.accept("deferred") && !c.accept("immediate") {
+			return c.errHere()
+		}
+		return c.expectEnd()
+	}
 	if c.accept("local") {
 		s.Local = true
 	} else {

@@ -45,7 +45,7 @@ func rewriteIdentity(toks []Token) ([]Token, error) {
 		case t.is("generated") && (at(i+1).is("always") && at(i+2).is("as") && at(i+3).is("identity") ||
 			at(i+1).is("by") && at(i+2).is("default") && at(i+3).is("as") && at(i+4).is("identity")):
 			j := i + 4
-			if at(i+1).is("by") {
+			if at(i + 1).is("by") {
 				j++
 			}
 			if at(j).isPunct("(") {

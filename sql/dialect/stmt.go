@@ -7,34 +7,34 @@ import "strings"
 type Kind uint8
 
 const (
-	KindEmpty      Kind = iota // no tokens (";" or only comments)
-	KindParsed                 // Text is for the TiDB parser
-	KindBegin                  // BEGIN / START TRANSACTION; Txn
-	KindCommit                 // COMMIT / END; Chain
-	KindRollback               // ROLLBACK / ABORT; Chain
-	KindSavepoint              // SAVEPOINT Name
-	KindRelease                // RELEASE [SAVEPOINT] Name
-	KindRollbackTo             // ROLLBACK [WORK] TO [SAVEPOINT] Name
-	KindSet                    // SET [SESSION|LOCAL] Name TO/= Values; Local; Default
-	KindSetTxn                 // SET TRANSACTION / SET SESSION CHARACTERISTICS AS TRANSACTION; Txn; Session
-	KindReset                  // RESET Name | RESET ALL (Name "all")
-	KindShow                   // SHOW Name | SHOW ALL (Name "all")
-	KindCheckpoint             // CHECKPOINT
-	KindVacuum                 // VACUUM ...; Tables (accepted, no effect)
-	KindAnalyze                // ANALYZE ...; Tables (accepted, no effect)
-	KindCopy                   // COPY; Copy
-	KindPrepare                // PREPARE Name [(ParamTypes)] AS Body
-	KindExecute                // EXECUTE Name [(Args)]
-	KindDeallocate             // DEALLOCATE [PREPARE] Name | ALL (Name "")
-	KindDiscard                // DISCARD Name (all, plans, sequences, temp)
-	KindTruncate               // TRUNCATE; Tables, RestartIdentity, Cascade
-	KindCreateRole             // CREATE ROLE / CREATE USER; Role
-	KindAlterRole              // ALTER ROLE / ALTER USER, incl. RENAME TO; Role
-	KindDropRole               // DROP ROLE / DROP USER; Role
-	KindListen                 // LISTEN Name
-	KindUnlisten               // UNLISTEN Name | UNLISTEN * (Name "")
-	KindNotify                 // NOTIFY Name [, Values[0] (the payload)]
-	KindSetConstraints         // SET CONSTRAINTS ... (accepted, no effect)
+	KindEmpty          Kind = iota // no tokens (";" or only comments)
+	KindParsed                     // Text is for the TiDB parser
+	KindBegin                      // BEGIN / START TRANSACTION; Txn
+	KindCommit                     // COMMIT / END; Chain
+	KindRollback                   // ROLLBACK / ABORT; Chain
+	KindSavepoint                  // SAVEPOINT Name
+	KindRelease                    // RELEASE [SAVEPOINT] Name
+	KindRollbackTo                 // ROLLBACK [WORK] TO [SAVEPOINT] Name
+	KindSet                        // SET [SESSION|LOCAL] Name TO/= Values; Local; Default
+	KindSetTxn                     // SET TRANSACTION / SET SESSION CHARACTERISTICS AS TRANSACTION; Txn; Session
+	KindReset                      // RESET Name | RESET ALL (Name "all")
+	KindShow                       // SHOW Name | SHOW ALL (Name "all")
+	KindCheckpoint                 // CHECKPOINT
+	KindVacuum                     // VACUUM ...; Tables (accepted, no effect)
+	KindAnalyze                    // ANALYZE ...; Tables (accepted, no effect)
+	KindCopy                       // COPY; Copy
+	KindPrepare                    // PREPARE Name [(ParamTypes)] AS Body
+	KindExecute                    // EXECUTE Name [(Args)]
+	KindDeallocate                 // DEALLOCATE [PREPARE] Name | ALL (Name "")
+	KindDiscard                    // DISCARD Name (all, plans, sequences, temp)
+	KindTruncate                   // TRUNCATE; Tables, RestartIdentity, Cascade
+	KindCreateRole                 // CREATE ROLE / CREATE USER; Role
+	KindAlterRole                  // ALTER ROLE / ALTER USER, incl. RENAME TO; Role
+	KindDropRole                   // DROP ROLE / DROP USER; Role
+	KindListen                     // LISTEN Name
+	KindUnlisten                   // UNLISTEN Name | UNLISTEN * (Name "")
+	KindNotify                     // NOTIFY Name [, Values[0] (the payload)]
+	KindSetConstraints             // SET CONSTRAINTS ... (accepted, no effect)
 )
 
 var kindNames = [...]string{"Empty", "Parsed", "Begin", "Commit", "Rollback", "Savepoint",

@@ -31,51 +31,14 @@ func (s *Session) createSequence(ctx context.Context, tx *txn.Txn, st *dialect.S
 		return nil, pgerr.New(pgerr.DuplicateTable, "relation %q already exists", name)
 	}
 	seq := &catalog.Sequence{Name: name, Type: "bigint", Increment: 1}
-	var hasMin, hasMax, hasStart bool
-	seen := map[ast.SequenceOptionType]bool{}
-	for _, o := range n.SeqOptions {
-		kind := o.Tp
-		switch kind {
-		case ast.SequenceNoMinValue:
-			kind = ast.SequenceMinValue
-		case ast.SequenceNoMaxValue:
-			kind = ast.SequenceMaxValue
-		case ast.SequenceNoCycle:
-			kind = ast.SequenceCycle
-		case ast.SequenceNoCache:
-			kind = ast.SequenceCache
-		}
-		if seen[kind] {
-			return nil, pgerr.New(pgerr.SyntaxError, "conflicting or redundant options")
-		}
-		seen[kind] = true
-		switch o.Tp {
-		case ast.SequenceOptionIncrementBy:
-			seq.Increment = o.IntValue
-			if seq.Increment == 0 {
-				return nil, pgerr.New(pgerr.InvalidParameterValue, "INCREMENT must not be zero")
-			}
-		case ast.SequenceStartWith:
-			seq.Start, hasStart = o.IntValue, true
-		case ast.SequenceMinValue:
-			seq.Min, hasMin = o.IntValue, true
-		case ast.SequenceMaxValue:
-			seq.Max, hasMax = o.IntValue, true
-		case ast.SequenceCycle:
-			seq.Cycle = true
-		case ast.SequenceCache:
-			if o.IntValue < 1 {
-				return nil, pgerr.New(pgerr.InvalidParameterValue, "CACHE (%d) must be greater than zero", o.IntValue)
-			}
-		case ast.SequenceNoMinValue, ast.SequenceNoMaxValue, ast.SequenceNoCycle, ast.SequenceNoCache:
-		default:
-			return nil, pgerr.New(pgerr.FeatureNotSupported, "sequence option is not supported")
-		}
+	o, err := applySeqOptions(seq, n.SeqOptions, false)
+	if err != nil {
+		return nil, err
 	}
 	if len(n.TblOptions) > 0 {
 		return nil, pgerr.New(pgerr.SyntaxError, "syntax error in CREATE SEQUENCE")
 	}
-	catalog.SequenceDefaults(seq, hasMin, hasMax, hasStart)
+	catalog.SequenceDefaults(seq, o.hasMin, o.hasMax, o.hasStart)
 	if err := catalog.CheckSequence(seq); err != nil {
 		return nil, pgerr.New(pgerr.InvalidParameterValue, "%s", err.Error())
 	}
@@ -169,4 +132,128 @@ func (s *Session) dropSequenceDefaults(ctx context.Context, tx *txn.Txn, seq *ca
 		}
 	}
 	return nil
+}
+
+// seqOptions is what applySeqOptions saw besides the values it set.
+type seqOptions struct {
+	hasMin, hasMax, hasStart bool
+	restart                  *int64 // ALTER ... RESTART [WITH n]; nil if absent
+}
+
+// applySeqOptions sets the options of CREATE or ALTER SEQUENCE on seq;
+// alter allows RESTART.
+func applySeqOptions(seq *catalog.Sequence, opts []*ast.SequenceOption, alter bool) (seqOptions, error) {
+	var o seqOptions
+	seen := map[ast.SequenceOptionType]bool{}
+	for _, opt := range opts {
+		kind := opt.Tp
+		switch kind {
+		case ast.SequenceNoMinValue:
+			kind = ast.SequenceMinValue
+		case ast.SequenceNoMaxValue:
+			kind = ast.SequenceMaxValue
+		case ast.SequenceNoCycle:
+			kind = ast.SequenceCycle
+		case ast.SequenceNoCache:
+			kind = ast.SequenceCache
+		case ast.SequenceRestartWith:
+			kind = ast.SequenceRestart
+		}
+		if seen[kind] {
+			return o, pgerr.New(pgerr.SyntaxError, "conflicting or redundant options")
+		}
+		seen[kind] = true
+		switch opt.Tp {
+		case ast.SequenceOptionIncrementBy:
+			seq.Increment = opt.IntValue
+			if seq.Increment == 0 {
+				return o, pgerr.New(pgerr.InvalidParameterValue, "INCREMENT must not be zero")
+			}
+		case ast.SequenceStartWith:
+			seq.Start, o.hasStart = opt.IntValue, true
+		case ast.SequenceMinValue:
+			seq.Min, o.hasMin = opt.IntValue, true
+		case ast.SequenceMaxValue:
+			seq.Max, o.hasMax = opt.IntValue, true
+		case ast.SequenceCycle:
+			seq.Cycle = true
+		case ast.SequenceNoCycle:
+			seq.Cycle = false
+		case ast.SequenceCache:
+			if opt.IntValue < 1 {
+				return o, pgerr.New(pgerr.InvalidParameterValue, "CACHE (%d) must be greater than zero", opt.IntValue)
+			}
+		case ast.SequenceNoMinValue, ast.SequenceNoMaxValue, ast.SequenceNoCache:
+		case ast.SequenceRestart, ast.SequenceRestartWith:
+			if !alter {
+				return o, pgerr.New(pgerr.SyntaxError, "RESTART is only for ALTER SEQUENCE")
+			}
+			if opt.Tp == ast.SequenceRestartWith {
+				v := opt.IntValue
+				o.restart = &v
+			}
+		default:
+			return o, pgerr.New(pgerr.FeatureNotSupported, "sequence option is not supported")
+		}
+	}
+	return o, nil
+}
+
+// alterSequence runs ALTER SEQUENCE [IF EXISTS] name options: the new
+// definition is checked against the current value, and RESTART [WITH n]
+// sets the value the next nextval returns (undone if the transaction
+// rolls back).
+func (s *Session) alterSequence(ctx context.Context, tx *txn.Txn, n *ast.AlterSequenceStmt) (*Result, error) {
+	res := &Result{Tag: "ALTER SEQUENCE"}
+	if err := checkSchema(n.Name.Schema.O); err != nil {
+		return nil, err
+	}
+	name := n.Name.Name.O
+	cur, err := s.e.cat.Sequence(tx, name)
+	if errors.Is(err, catalog.ErrNotFound) {
+		if n.IfExists {
+			res.Notices = append(res.Notices, skipping(pgerr.UndefinedTable, "relation %q does not exist, skipping", name))
+			return res, nil
+		}
+		return nil, pgerr.New(pgerr.UndefinedTable, "relation %q does not exist", name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	seq := *cur
+	noMin, noMax, restart := false, false, false
+	for _, opt := range n.SeqOptions {
+		switch opt.Tp {
+		case ast.SequenceNoMinValue:
+			noMin = true
+		case ast.SequenceNoMaxValue:
+			noMax = true
+		case ast.SequenceRestart, ast.SequenceRestartWith:
+			restart = true
+		}
+	}
+	o, err := applySeqOptions(&seq, n.SeqOptions, true)
+	if err != nil {
+		return nil, err
+	}
+	catalog.SequenceDefaults(&seq, !noMin, !noMax, true)
+	if err := catalog.CheckSequence(&seq); err != nil {
+		return nil, pgerr.New(pgerr.InvalidParameterValue, "%s", err.Error())
+	}
+	if err := s.e.cat.AlterSequence(ctx, tx, &seq); err != nil {
+		return nil, relationError(err)
+	}
+	if restart {
+		at := seq
+		if o.restart != nil {
+			at.Start = *o.restart
+		}
+		if at.Start < seq.Min || at.Start > seq.Max {
+			return nil, pgerr.New(pgerr.InvalidParameterValue, "RESTART value (%d) cannot be outside the range of the sequence (%d..%d)", at.Start, seq.Min, seq.Max)
+		}
+		if err := s.e.cat.RestartSequence(tx, &at); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }

@@ -450,6 +450,8 @@ func (s *Session) run(ctx context.Context, tx *txn.Txn, st *dialect.Stmt, node a
 		return s.createSequence(ctx, tx, st, n)
 	case *ast.DropSequenceStmt:
 		return s.dropSequence(ctx, tx, st, n)
+	case *ast.AlterSequenceStmt:
+		return s.alterSequence(ctx, tx, n)
 	case *ast.ExplainStmt:
 		return s.explain(ctx, tx, st, n, params)
 	}

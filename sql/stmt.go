@@ -53,6 +53,8 @@ func (s *Session) execStmt(ctx context.Context, st *dialect.Stmt, params []stora
 			s.plan.Txn = tx
 			return s.truncate(ctx, tx, st)
 		})
+	case dialect.KindComment:
+		return s.inTxn(ctx, func(tx *txn.Txn) (*Result, error) { return s.comment(ctx, tx, st) })
 	case dialect.KindSetConstraints:
 		r := &Result{Tag: "SET CONSTRAINTS"}
 		if s.tx == nil {

@@ -24,6 +24,8 @@ type Column struct {
 	// Dropped columns keep their position, as in Postgres, so stored rows
 	// stay decodable.
 	Dropped bool `json:"dropped,omitempty"`
+	// Comment is COMMENT ON COLUMN's text ("" for none).
+	Comment string `json:"comment,omitempty"`
 }
 
 // Index is a secondary index or the primary key. ID is the storage
@@ -70,6 +72,8 @@ type Table struct {
 	Indexes     []Index      `json:"indexes,omitempty"`
 	Checks      []Check      `json:"checks,omitempty"`
 	ForeignKeys []ForeignKey `json:"foreign_keys,omitempty"`
+	// Comment is COMMENT ON TABLE's text ("" for none).
+	Comment string `json:"comment,omitempty"`
 }
 
 // Clone returns a deep copy to modify.
@@ -174,6 +178,8 @@ type View struct {
 	// Deps names the tables and views the query reads: DROP of one of
 	// them needs CASCADE while the view exists.
 	Deps []string `json:"deps,omitempty"`
+	// Comment is COMMENT ON VIEW's text ("" for none).
+	Comment string `json:"comment,omitempty"`
 }
 
 // ViewColumn is one column of a view.
@@ -198,6 +204,8 @@ type Sequence struct {
 	// OwnedBy is the column a serial column's sequence belongs to: it is
 	// dropped with the column's table.
 	OwnedBy *SequenceOwner `json:"owned_by,omitempty"`
+	// Comment is COMMENT ON SEQUENCE's text ("" for none).
+	Comment string `json:"comment,omitempty"`
 }
 
 // SequenceOwner is a column that owns a sequence.

@@ -35,12 +35,13 @@ const (
 	KindUnlisten                   // UNLISTEN Name | UNLISTEN * (Name "")
 	KindNotify                     // NOTIFY Name [, Values[0] (the payload)]
 	KindSetConstraints             // SET CONSTRAINTS ... (accepted, no effect)
+	KindComment                    // COMMENT ON {table|view|sequence|column} (Name) Tables[0] [column: Values[1]] IS Values[0] (Default: IS NULL)
 )
 
 var kindNames = [...]string{"Empty", "Parsed", "Begin", "Commit", "Rollback", "Savepoint",
 	"Release", "RollbackTo", "Set", "SetTxn", "Reset", "Show", "Checkpoint", "Vacuum",
 	"Analyze", "Copy", "Prepare", "Execute", "Deallocate", "Discard", "Truncate",
-	"CreateRole", "AlterRole", "DropRole", "Listen", "Unlisten", "Notify", "SetConstraints"}
+	"CreateRole", "AlterRole", "DropRole", "Listen", "Unlisten", "Notify", "SetConstraints", "Comment"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {

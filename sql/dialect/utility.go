@@ -202,6 +202,9 @@ func utility(s *Stmt, toks []Token) (bool, error) {
 	case "checkpoint":
 		s.Kind = KindCheckpoint
 		err = c.expectEnd()
+	case "comment":
+		s.Kind = KindComment
+		err = c.comment(s)
 	case "listen":
 		s.Kind = KindListen
 		if s.Name, err = c.name(); err == nil {
@@ -634,4 +637,52 @@ func shiftErr(err error, base int) error {
 // PREPARED, ROLLBACK PREPARED), which PersianDB does not support.
 func errPreparedTxn(pos int) error {
 	return codedErr(CodeFeatureNotSupported, pos, "prepared transactions are not supported")
+}
+
+// comment parses COMMENT ON {TABLE | VIEW | SEQUENCE} name | COLUMN
+// table.column IS {'text' | NULL}.
+func (c *cursor) comment(s *Stmt) error {
+	if !c.accept("on") {
+		return c.errHere()
+	}
+	switch {
+	case c.accept("table"):
+		s.Name = "table"
+	case c.accept("view"):
+		s.Name = "view"
+	case c.accept("sequence"):
+		s.Name = "sequence"
+	case c.accept("column"):
+		s.Name = "column"
+	default:
+		return codedErr(CodeFeatureNotSupported, c.peek().Pos, "COMMENT ON %s is not supported", c.peek().Text)
+	}
+	obj, err := c.objectName()
+	if err != nil {
+		return err
+	}
+	if s.Name == "column" {
+		// table.column: the last part is the column.
+		if obj.Schema == "" {
+			return c.errHere()
+		}
+		s.Tables = []ObjectName{{Name: obj.Schema}}
+		s.Values = []string{"", obj.Name}
+	} else {
+		s.Tables = []ObjectName{obj}
+		s.Values = []string{""}
+	}
+	if !c.accept("is") {
+		return c.errHere()
+	}
+	switch t := c.peek(); {
+	case t.is("null"):
+		s.Default = true
+	case t.Kind == String:
+		s.Values[0] = t.Text
+	default:
+		return c.errHere()
+	}
+	c.i++
+	return c.expectEnd()
 }

@@ -75,11 +75,11 @@ func init() {
 		yes("has_sequence_privilege", tText, tText),
 		yes("pg_has_role", tText, tText),
 		yes("pg_has_role", tText, tText, tText),
-		// No comments, triggers, statistics objects or functions exist.
-		null("obj_description", tText, tOid, tText),
-		null("obj_description", tText, tOid),
+		// No triggers, statistics objects or functions exist.
+		cat("obj_description", tText, tOid, tText),
+		cat("obj_description", tText, tOid),
 		null("shobj_description", tText, tOid, tText),
-		null("col_description", tText, tOid, tInt4),
+		cat("col_description", tText, tOid, tInt4),
 		null("pg_get_triggerdef", tText, tOid),
 		null("pg_get_triggerdef", tText, tOid, tBool),
 		null("pg_get_statisticsobjdef_columns", tText, tOid),

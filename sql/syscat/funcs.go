@@ -50,6 +50,14 @@ func (r *Reader) CatalogFunc(name string, a []storage.Value) (storage.Value, err
 		return storage.Value{}, err
 	}
 	switch name {
+	case "obj_description":
+		cat := ""
+		if len(a) > 1 {
+			cat = a[1].AsString()
+		}
+		return description(s, oidArg(a[0]), 0, cat), nil
+	case "col_description":
+		return description(s, oidArg(a[0]), int32(a[1].AsInt64()), ""), nil
 	case "pg_get_userbyid":
 		oid := oidArg(a[0])
 		for _, role := range roles(s) {

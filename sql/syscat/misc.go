@@ -92,7 +92,7 @@ func init() {
 		}
 		return out
 	})
-	catalogTable("pg_description", 2609, "objoid oid, classoid oid, objsubid int4, description text", nil)
+	catalogTable("pg_description", 2609, "objoid oid, classoid oid, objsubid int4, description text", descriptionRows)
 	catalogTable("pg_shdescription", 2396, "objoid oid, classoid oid, description text", nil)
 	catalogTable("pg_proc", ClassPgProc, "oid oid, proname name, pronamespace oid, proowner oid, prolang oid, "+
 		"procost float4, prorows float4, provariadic oid, prosupport regproc, prokind char, prosecdef bool, "+

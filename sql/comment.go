@@ -10,7 +10,7 @@ import (
 )
 
 // comment runs COMMENT ON {TABLE | VIEW | SEQUENCE | COLUMN}: the text is
-// kept in the descriptor (IS NULL or ” removes it), where pg_description,
+// kept in the descriptor (IS NULL or an empty string removes it), where pg_description,
 // obj_description and col_description, and so psql's \d+, find it.
 func (s *Session) comment(ctx context.Context, tx *txn.Txn, st *dialect.Stmt) (*Result, error) {
 	if err := checkSchema(st.Tables[0].Schema); err != nil {

@@ -300,6 +300,10 @@ func (p *Planner) boolOperand(c exprCtx, n ast.ExprNode, op opcode.Op) (plan.Exp
 // compare binds l op r: open sides take the other side's type, and
 // different types meet at their common type.
 func (p *Planner) compare(op plan.CmpOp, l, r texpr) (texpr, error) {
+	if isPlainJSON(l.t) && !r.open() || isPlainJSON(r.t) && !l.open() || isPlainJSON(l.t) && isPlainJSON(r.t) ||
+		isPlainJSON(l.t) && r.open() || isPlainJSON(r.t) && l.open() {
+		return texpr{}, errOperator(l, cmpOpText[op], r)
+	}
 	if !l.open() && !r.open() && (l.t.IsArray() || r.t.IsArray()) && l.t.T != r.t.T {
 		// No implicit casts between array types (anyarray = anyarray).
 		return texpr{}, errOperator(l, cmpOpText[op], r)

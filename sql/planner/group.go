@@ -27,6 +27,9 @@ func (p *Planner) group(in *relation, n *ast.SelectStmt, fields []*ast.SelectFie
 			if x, err = p.settle(x); err != nil {
 				return nil, err
 			}
+			if err := checkOrderable(x.t, "equality"); err != nil {
+				return nil, err
+			}
 			k := len(node.GroupBy)
 			if col, ok := x.e.(plan.Col); ok {
 				if prev, dup := g.keyCols[col.Idx]; dup {
@@ -224,6 +227,9 @@ func (p *Planner) aggOrder(c exprCtx, ob *ast.OrderByClause, distinct bool, args
 			return nil, err
 		}
 		if x, err = p.settle(x); err != nil {
+			return nil, err
+		}
+		if err := checkOrderable(x.t, "ordering"); err != nil {
 			return nil, err
 		}
 		keys = append(keys, plan.SortKey{Expr: x.e, Desc: desc, NullsFirst: nullsFirst})

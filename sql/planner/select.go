@@ -196,6 +196,9 @@ func (p *Planner) selectStmt(n *ast.SelectStmt, parent *scope) (*relation, error
 				cols = append(cols, plan.Column{Name: "?order?", Type: x.t.T})
 				out.cols = append(out.cols, column{name: "?order?", typ: x.t, hidden: true})
 			}
+			if err := checkOrderable(out.cols[idx].typ, "ordering"); err != nil {
+				return nil, err
+			}
 			keys = append(keys, plan.SortKey{Expr: plan.Col{Idx: idx}, Desc: desc, NullsFirst: nullsFirst})
 		}
 	}
@@ -266,6 +269,11 @@ func (p *Planner) selectStmt(n *ast.SelectStmt, parent *scope) (*relation, error
 		node = &plan.Distinct{Input: &plan.Sort{Input: node, Keys: sortKeys}, On: onKeys}
 		keys = nil
 	case n.Distinct:
+		for _, c := range out.cols {
+			if err := checkOrderable(c.typ, "equality"); err != nil {
+				return nil, err
+			}
+		}
 		node = &plan.Distinct{Input: node}
 	}
 	if len(keys) > 0 {

@@ -329,6 +329,9 @@ func (p *Planner) compare(op plan.CmpOp, l, r texpr) (texpr, error) {
 
 // arith binds l op r for + - * / % and ||.
 func (p *Planner) arith(op sem.BinOp, l, r texpr) (texpr, error) {
+	if op == sem.OpSub && !l.open() && l.t.T == storage.TypeJSONB {
+		return p.jsonbDelete(l, r)
+	}
 	var err error
 	switch {
 	case l.open() && r.open():

@@ -46,6 +46,9 @@ func (p *Planner) call(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 		if !l.open() && l.t.IsArray() || !r.open() && r.t.IsArray() {
 			return p.arrayConcat(l, r)
 		}
+		if x, ok, err := p.jsonbConcat(l, r); ok {
+			return x, err
+		}
 		return p.arith(sem.OpConcat, l, r)
 	case dialect.FuncConcat:
 		name = "concat"
@@ -67,6 +70,9 @@ func (p *Planner) call(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 		return p.sequenceCall(c, n)
 	case "pg_typeof":
 		return p.typeofCall(c, n)
+	case dialect.FuncJSONGet, dialect.FuncJSONGetText, dialect.FuncJSONPath, dialect.FuncJSONPathText,
+		dialect.FuncJSONExists, dialect.FuncJSONExistsAny, dialect.FuncJSONExistsAll:
+		return p.jsonOpCall(c, n)
 	case dialect.FuncPow, dialect.FuncXor:
 		if len(n.Args) != 2 {
 			return texpr{}, pgerr.New(pgerr.SyntaxError, "syntax error at or near %q", name)

@@ -1,8 +1,12 @@
 package planner
 
 import (
+	"github.com/persiandb/persiandb/sql/dialect"
 	"github.com/persiandb/persiandb/sql/pgerr"
+	"github.com/persiandb/persiandb/sql/plan"
+	"github.com/persiandb/persiandb/sql/sem"
 	"github.com/persiandb/persiandb/storage"
+	"github.com/pingcap/tidb/pkg/parser/ast"
 )
 
 // isPlainJSON reports whether t is json (or an array of it): unlike jsonb,
@@ -19,4 +23,164 @@ func checkOrderable(t Type, what string) error {
 			WithHint("Use an explicit ordering operator or modify the query.")
 	}
 	return nil
+}
+
+var (
+	typeJSONB     = TypeOf(storage.TypeJSONB)
+	typeText      = TypeOf(storage.TypeText)
+	typeTextArray = ArrayOf(TypeOf(storage.TypeText))
+)
+
+// jsonOpText is the operator each JSON marker call stands for.
+var jsonOpText = map[string]string{
+	dialect.FuncJSONGet: "->", dialect.FuncJSONGetText: "->>", dialect.FuncJSONPath: "#>",
+	dialect.FuncJSONPathText: "#>>", dialect.FuncJSONExists: "?", dialect.FuncJSONExistsAny: "?|",
+	dialect.FuncJSONExistsAll: "?&",
+}
+
+func isJSONType(t Type) bool { return t.T == storage.TypeJSON || t.T == storage.TypeJSONB }
+
+func isIntType(t Type) bool {
+	return t.T == storage.TypeInt16 || t.T == storage.TypeInt32 || t.T == storage.TypeInt64
+}
+
+// jsonOpCall binds the operators the dialect turned into marker calls
+// (see dialect.FuncJSONGet): the left operand must be json or jsonb (the
+// existence operators jsonb only), the right one a key, index or path.
+func (p *Planner) jsonOpCall(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
+	name := n.FnName.L
+	op := jsonOpText[name]
+	if len(n.Args) != 2 {
+		return texpr{}, pgerr.New(pgerr.SyntaxError, "syntax error at or near %q", op)
+	}
+	l, r, err := p.operands(c, n)
+	if err != nil {
+		return l, err
+	}
+	exists := name == dialect.FuncJSONExists || name == dialect.FuncJSONExistsAny || name == dialect.FuncJSONExistsAll
+	switch {
+	case l.open() && exists:
+		e, err := p.coerce(l, typeJSONB, sem.CastImplicit)
+		if err != nil {
+			return texpr{}, err
+		}
+		l = texpr{e: e, t: typeJSONB}
+	case l.open():
+		return texpr{}, pgerr.New(pgerr.AmbiguousFunction, "operator is not unique: unknown %s %s", op, typeNameOf(r)).
+			WithHint("Could not choose a best candidate operator. You might need to add explicit type casts.")
+	case !isJSONType(l.t) || exists && l.t.T != storage.TypeJSONB:
+		return texpr{}, errOperator(l, op, r)
+	}
+	// The right operand's type: text for keys (an unknown literal
+	// prefers it), an integer for -> and ->> indexes, text[] for paths.
+	want := typeText
+	switch name {
+	case dialect.FuncJSONPath, dialect.FuncJSONPathText, dialect.FuncJSONExistsAny, dialect.FuncJSONExistsAll:
+		want = typeTextArray
+	case dialect.FuncJSONGet, dialect.FuncJSONGetText:
+		if !r.open() && isIntType(r.t) {
+			want = r.t
+		}
+	}
+	if !r.open() && r.t.T != want.T {
+		return texpr{}, errOperator(l, op, r)
+	}
+	re, err := p.coerce(r, want, sem.CastImplicit)
+	if err != nil {
+		return texpr{}, err
+	}
+	args := []plan.Expr{l.e, re}
+	switch name {
+	case dialect.FuncJSONGet, dialect.FuncJSONGetText:
+		asText := name == dialect.FuncJSONGetText
+		t := l.t
+		if asText {
+			t = typeText
+		}
+		return fnExpr(op, t, true, args, func(a []storage.Value) (storage.Value, error) {
+			return sem.JSONGet(a[0], a[1], asText)
+		}), nil
+	case dialect.FuncJSONPath, dialect.FuncJSONPathText:
+		asText := name == dialect.FuncJSONPathText
+		t := l.t
+		if asText {
+			t = typeText
+		}
+		return fnExpr(op, t, true, args, func(a []storage.Value) (storage.Value, error) {
+			return sem.JSONPath(a[0], a[1], asText)
+		}), nil
+	case dialect.FuncJSONExists:
+		return fnExpr(op, TypeOf(storage.TypeBool), true, args, func(a []storage.Value) (storage.Value, error) {
+			ok, err := sem.JSONBExists(a[0], a[1])
+			return storage.Bool(ok), err
+		}), nil
+	}
+	all := name == dialect.FuncJSONExistsAll
+	return fnExpr(op, TypeOf(storage.TypeBool), true, args, func(a []storage.Value) (storage.Value, error) {
+		ok, err := sem.JSONBExistsKeys(a[0], a[1], all)
+		return storage.Bool(ok), err
+	}), nil
+}
+
+// jsonbOperands types a binary jsonb operator's operands: an open side
+// becomes jsonb. ok is false when neither side is jsonb (the caller then
+// binds the operator for other types).
+func (p *Planner) jsonbOperands(l, r texpr) (texpr, texpr, bool, error) {
+	lj, rj := !l.open() && l.t.T == storage.TypeJSONB, !r.open() && r.t.T == storage.TypeJSONB
+	if !(lj && (r.open() || rj) || rj && l.open()) {
+		return l, r, false, nil
+	}
+	for _, x := range []*texpr{&l, &r} {
+		if x.open() {
+			e, err := p.coerce(*x, typeJSONB, sem.CastImplicit)
+			if err != nil {
+				return l, r, true, err
+			}
+			*x = texpr{e: e, t: typeJSONB}
+		}
+	}
+	return l, r, true, nil
+}
+
+// jsonbContains binds a @> b for jsonb (a <@ b arrives as b @> a).
+func (p *Planner) jsonbContains(l, r texpr) (texpr, bool, error) {
+	l, r, ok, err := p.jsonbOperands(l, r)
+	if !ok || err != nil {
+		return texpr{}, ok, err
+	}
+	return fnExpr("@>", TypeOf(storage.TypeBool), true, []plan.Expr{l.e, r.e}, func(a []storage.Value) (storage.Value, error) {
+		ok, err := sem.JSONBContains(a[0], a[1])
+		return storage.Bool(ok), err
+	}), true, nil
+}
+
+// jsonbConcat binds jsonb || jsonb.
+func (p *Planner) jsonbConcat(l, r texpr) (texpr, bool, error) {
+	l, r, ok, err := p.jsonbOperands(l, r)
+	if !ok || err != nil {
+		return texpr{}, ok, err
+	}
+	return fnExpr("||", typeJSONB, true, []plan.Expr{l.e, r.e}, func(a []storage.Value) (storage.Value, error) {
+		return sem.JSONBConcat(a[0], a[1])
+	}), true, nil
+}
+
+// jsonbDelete binds jsonb - text, jsonb - integer and jsonb - text[].
+func (p *Planner) jsonbDelete(l, r texpr) (texpr, error) {
+	want := typeText
+	if !r.open() {
+		switch {
+		case isIntType(r.t), r.t.T == storage.ArrayOf(storage.TypeText):
+			want = r.t
+		case r.t.T != storage.TypeText:
+			return texpr{}, errOperator(l, "-", r)
+		}
+	}
+	re, err := p.coerce(r, want, sem.CastImplicit)
+	if err != nil {
+		return texpr{}, err
+	}
+	return fnExpr("-", typeJSONB, true, []plan.Expr{l.e, re}, func(a []storage.Value) (storage.Value, error) {
+		return sem.JSONBDelete(a[0], a[1])
+	}), nil
 }

@@ -412,7 +412,9 @@ func columnName(e ast.ExprNode) string {
 		case dialect.FuncExtract:
 			return "extract"
 		case dialect.FuncRegexMatch, dialect.FuncRegexIMatch, dialect.FuncAny, dialect.FuncAll,
-			dialect.FuncContains, dialect.FuncOverlap:
+			dialect.FuncContains, dialect.FuncOverlap, dialect.FuncJSONGet, dialect.FuncJSONGetText,
+			dialect.FuncJSONPath, dialect.FuncJSONPathText, dialect.FuncJSONExists,
+			dialect.FuncJSONExistsAny, dialect.FuncJSONExistsAll:
 			return "?column?"
 		case dialect.FuncArray, dialect.FuncArraySub:
 			return "array"

@@ -51,7 +51,7 @@ func write(b *strings.Builder, n *Node, pretty bool, level int) {
 			}
 			write(b, e, pretty, level+1)
 		}
-		if pretty && len(n.Elems) > 0 {
+		if pretty { // jsonb_pretty breaks the line even in []
 			indent(b, level)
 		}
 		b.WriteByte(']')
@@ -71,7 +71,7 @@ func write(b *strings.Builder, n *Node, pretty bool, level int) {
 			b.WriteString(": ")
 			write(b, p.Value, pretty, level+1)
 		}
-		if pretty && len(n.Pairs) > 0 {
+		if pretty {
 			indent(b, level)
 		}
 		b.WriteByte('}')

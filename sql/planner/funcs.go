@@ -15,7 +15,8 @@ import (
 
 // aggFuncs are the aggregates the TiDB grammar does not know, so they
 // arrive as plain calls.
-var aggFuncs = map[string]bool{"string_agg": true, "bool_and": true, "bool_or": true, "every": true}
+var aggFuncs = map[string]bool{"string_agg": true, "bool_and": true, "bool_or": true, "every": true,
+	"json_agg": true, "jsonb_agg": true, "json_object_agg": true, "jsonb_object_agg": true}
 
 func isAggCall(n ast.Node) bool {
 	switch n := n.(type) {

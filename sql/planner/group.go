@@ -94,7 +94,8 @@ func (p *Planner) groupItem(in *scope, e ast.ExprNode, fields []*ast.SelectField
 var aggByName = map[string]plan.AggFunc{
 	"count": plan.AggCount, "sum": plan.AggSum, "avg": plan.AggAvg, "min": plan.AggMin, "max": plan.AggMax,
 	"bool_and": plan.AggBoolAnd, "every": plan.AggBoolAnd, "bool_or": plan.AggBoolOr, "string_agg": plan.AggStringAgg,
-	"array_agg": plan.AggArrayAgg,
+	"array_agg": plan.AggArrayAgg, "json_agg": plan.AggJSONAgg, "jsonb_agg": plan.AggJSONAgg,
+	"json_object_agg": plan.AggJSONObjectAgg, "jsonb_object_agg": plan.AggJSONObjectAgg,
 }
 
 // aggregate binds one aggregate call.
@@ -145,7 +146,7 @@ func (p *Planner) aggCall(c exprCtx, name string, args []ast.ExprNode, distinct,
 		return agg, name, nil
 	}
 	wantArgs := 1
-	if f == plan.AggStringAgg {
+	if f == plan.AggStringAgg || f == plan.AggJSONObjectAgg {
 		wantArgs = 2
 	}
 	if len(args) != wantArgs {
@@ -172,6 +173,8 @@ func (p *Planner) aggCall(c exprCtx, name string, args []ast.ExprNode, distinct,
 		}
 		agg.Arg, agg.Type, agg.Nested = x.e, storage.ArrayOf(x.t.T.Elem()), x.t.IsArray()
 		return agg, name, nil
+	case plan.AggJSONAgg, plan.AggJSONObjectAgg:
+		return p.jsonAgg(c, agg, name, x, args)
 	case plan.AggStringAgg:
 		if agg.Arg, err = p.coerce(x, TypeOf(storage.TypeText), sem.CastImplicit); err != nil {
 			return agg, "", pgerr.New(pgerr.UndefinedFunction, "function string_agg(%s, text) does not exist", x.t.Name)

@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"strings"
+
 	"github.com/persiandb/persiandb/sql/dialect"
 	"github.com/persiandb/persiandb/sql/pgerr"
 	"github.com/persiandb/persiandb/sql/plan"
@@ -183,4 +185,28 @@ func (p *Planner) jsonbDelete(l, r texpr) (texpr, error) {
 	return fnExpr("-", typeJSONB, true, []plan.Expr{l.e, re}, func(a []storage.Value) (storage.Value, error) {
 		return sem.JSONBDelete(a[0], a[1])
 	}), nil
+}
+
+// jsonAgg binds json_agg, jsonb_agg, json_object_agg and
+// jsonb_object_agg: any argument types; the result type follows the name.
+func (p *Planner) jsonAgg(c exprCtx, agg plan.Aggregate, name string, x texpr, args []ast.ExprNode) (plan.Aggregate, string, error) {
+	var err error
+	if x, err = p.settle(x); err != nil {
+		return agg, "", err
+	}
+	agg.Arg, agg.Type = x.e, storage.TypeJSON
+	if strings.HasPrefix(name, "jsonb") {
+		agg.Type = storage.TypeJSONB
+	}
+	if agg.Func == plan.AggJSONObjectAgg {
+		v, err := p.expr(c, args[1])
+		if err != nil {
+			return agg, "", err
+		}
+		if v, err = p.settle(v); err != nil {
+			return agg, "", err
+		}
+		agg.Sep = v.e
+	}
+	return agg, name, nil
 }

@@ -330,3 +330,39 @@ func jsonBuildArray(forJSONB bool) func(*Context, []storage.Value) (storage.Valu
 		return storage.JSON(b.String()), nil
 	}
 }
+
+// JSONAggResult is the final value of json_agg and jsonb_agg (vals nil:
+// an array of elems) or of json_object_agg and jsonb_object_agg (keys
+// elems, values vals), with Postgres's json spacing; t is the result type.
+func JSONAggResult(ctx *Context, t storage.Type, elems, vals []storage.Value) (storage.Value, error) {
+	var b strings.Builder
+	if vals == nil {
+		b.WriteByte('[')
+		for i, e := range elems {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeJSONValue(ctx, &b, e)
+		}
+		b.WriteByte(']')
+	} else {
+		b.WriteString("{ ")
+		for i, k := range elems {
+			key, err := jsonKeyText(ctx, k, 1)
+			if err != nil {
+				return storage.Value{}, err
+			}
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			jsonb.Quote(&b, key)
+			b.WriteString(" : ")
+			writeJSONValue(ctx, &b, vals[i])
+		}
+		b.WriteString(" }")
+	}
+	if t == storage.TypeJSONB {
+		return parseJSONB(b.String())
+	}
+	return storage.JSON(b.String()), nil
+}

@@ -210,3 +210,53 @@ func (p *Planner) jsonAgg(c exprCtx, agg plan.Aggregate, name string, x texpr, a
 	}
 	return agg, name, nil
 }
+
+// jsonSeries plans the JSON set-returning functions in FROM as an unnest
+// of arrays the function's argument is turned into: the elements
+// (json_array_elements, _text), the keys (json_object_keys), or keys and
+// values side by side (json_each, _text). fixed names the columns of the
+// functions whose columns have names of their own.
+func (p *Planner) jsonSeries(def *dialect.Series, sel *ast.SelectStmt, parent *scope) (plan.Node, []Type, []string, error) {
+	outer := p.stmt
+	p.stmt = def.Args
+	defer func() { p.stmt = outer }()
+	c := exprCtx{sc: &scope{parent: parent}, clause: "functions in FROM"}
+	xs := make([]texpr, len(sel.Fields.Fields))
+	for i, f := range sel.Fields.Fields {
+		x, err := p.expr(c, f.Expr)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		xs[i] = x
+	}
+	name := def.Func
+	jt := TypeOf(storage.TypeJSON)
+	if strings.HasPrefix(name, "jsonb") {
+		jt = typeJSONB
+	}
+	if len(xs) != 1 || !xs[0].open() && xs[0].t.T != jt.T {
+		return nil, nil, nil, errNoFunction(name, xs)
+	}
+	arg, err := p.coerce(xs[0], jt, sem.CastImplicit)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	asText := strings.HasSuffix(name, "_text")
+	elemT := jt
+	if asText {
+		elemT = typeText
+	}
+	one := func(kind sem.JSONSetKind, t Type) plan.Expr {
+		return fnExpr(name, ArrayOf(t), true, []plan.Expr{arg}, func(a []storage.Value) (storage.Value, error) {
+			return sem.JSONSet(a[0], name, kind, asText)
+		}).e
+	}
+	switch {
+	case strings.Contains(name, "array_elements"):
+		return &plan.Unnest{Arrays: []plan.Expr{one(sem.JSONSetElements, elemT)}}, []Type{elemT}, []string{"value"}, nil
+	case strings.Contains(name, "object_keys"):
+		return &plan.Unnest{Arrays: []plan.Expr{one(sem.JSONSetKeys, typeText)}}, []Type{typeText}, nil, nil
+	}
+	return &plan.Unnest{Arrays: []plan.Expr{one(sem.JSONSetKeys, typeText), one(sem.JSONSetValues, elemT)}},
+		[]Type{typeText, elemT}, []string{"key", "value"}, nil
+}

@@ -364,7 +364,7 @@ func starColumns(sc *scope, w *ast.WildCardField) ([]int, error) {
 	var idx []int
 	qual := w.Table.O
 	for i, c := range sc.cols {
-		if c.hidden || c.usingDup || (qual != "" && c.table != qual) {
+		if c.hidden || c.noStar || c.usingDup || (qual != "" && c.table != qual) {
 			continue
 		}
 		idx = append(idx, i)

@@ -205,3 +205,75 @@ func JSONBDelete(j, key storage.Value) (storage.Value, error) {
 	}
 	return JSONBValue(out), nil
 }
+
+// JSONSetKind selects what JSONSet returns.
+type JSONSetKind uint8
+
+const (
+	JSONSetElements JSONSetKind = iota // an array's elements
+	JSONSetKeys                        // an object's keys
+	JSONSetValues                      // an object's values, in key order
+)
+
+// JSONSet returns, as a SQL array, the rows a JSON set-returning function
+// (named fn, for errors) yields from j: elements, keys or values. Values
+// are json or jsonb as j is, or text (->> style) when asText. A json
+// object with duplicate keys yields every pair, as Postgres's json does.
+func JSONSet(j storage.Value, fn string, kind JSONSetKind, asText bool) (storage.Value, error) {
+	n, err := JSONTree(j)
+	if err != nil {
+		return storage.Value{}, err
+	}
+	t := j.Type()
+	elemT := t
+	if asText {
+		elemT = storage.TypeText
+	}
+	var out []storage.Value
+	switch kind {
+	case JSONSetElements:
+		if n.Kind != jsonb.Array {
+			what := "a scalar"
+			if n.Kind == jsonb.Object {
+				what = "an object"
+			}
+			return storage.Value{}, pgerr.New(pgerr.InvalidParameterValue, "cannot extract elements from %s", what)
+		}
+		for _, e := range n.Elems {
+			out = append(out, jsonResult(e, t, asText))
+		}
+	default:
+		if n.Kind != jsonb.Object {
+			if kind == JSONSetKeys && fn != "json_each" && fn != "jsonb_each" && fn != "json_each_text" && fn != "jsonb_each_text" {
+				what := "a scalar"
+				if n.Kind == jsonb.Array {
+					what = "an array"
+				}
+				return storage.Value{}, pgerr.New(pgerr.InvalidParameterValue, "cannot call %s on %s", fn, what)
+			}
+			return storage.Value{}, pgerr.New(pgerr.InvalidParameterValue, "cannot call %s on a non-object", fn)
+		}
+		elemT = storage.TypeText
+		for _, p := range n.Pairs {
+			if kind == JSONSetKeys {
+				out = append(out, storage.Text(p.Key))
+			} else {
+				elemT = t
+				if asText {
+					elemT = storage.TypeText
+				}
+				out = append(out, jsonResult(p.Value, t, asText))
+			}
+		}
+		if kind == JSONSetValues {
+			elemT = t
+			if asText {
+				elemT = storage.TypeText
+			}
+		}
+	}
+	if len(out) == 0 {
+		return storage.EmptyArray(elemT), nil
+	}
+	return storage.Array(elemT, []storage.ArrayDim{{Len: int32(len(out)), Lower: 1}}, out)
+}

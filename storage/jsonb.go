@@ -40,7 +40,7 @@ func compareJSONB(a, b Value) int {
 	if a.s == b.s {
 		return 0
 	}
-	return jsonb.Compare(mustParseJSONB(a.s), mustParseJSONB(b.s))
+	return jsonb.CompareTop(mustParseJSONB(a.s), mustParseJSONB(b.s))
 }
 
 // jsonbEqualKey is equal for jsonb values exactly when compareJSONB says

@@ -7,6 +7,20 @@ import (
 	"github.com/cockroachdb/apd/v3"
 )
 
+// CompareTop orders two whole jsonb values. It is Compare except that an
+// empty array sorts before a scalar: Postgres stores a top-level scalar
+// as a one-element array and compares element counts first.
+func CompareTop(a, b *Node) int {
+	scalar := func(n *Node) bool { return n.Kind != Array && n.Kind != Object }
+	switch {
+	case a.Kind == Array && len(a.Elems) == 0 && scalar(b):
+		return -1
+	case b.Kind == Array && len(b.Elems) == 0 && scalar(a):
+		return 1
+	}
+	return Compare(a, b)
+}
+
 // Compare orders two normalized trees as Postgres's jsonb btree operators
 // do (invariant 3 of the package comment) and returns -1, 0 or +1.
 func Compare(a, b *Node) int {

@@ -18,6 +18,9 @@ import (
 func jsonInputError(err error) error {
 	var se *jsonb.SyntaxError
 	if errors.As(err, &se) {
+		if se.Overflow {
+			return pgerr.New(pgerr.NumericValueOutOfRange, "value overflows numeric format")
+		}
 		if se.NulEscape {
 			return pgerr.New(pgerr.UntranslatableCharacter, "unsupported Unicode escape sequence").WithDetail("%s", se.Detail)
 		}

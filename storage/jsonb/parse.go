@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/cockroachdb/apd/v3"
 )
 
 // SyntaxError is invalid JSON input. Detail is Postgres's DETAIL line;
@@ -13,6 +15,9 @@ import (
 type SyntaxError struct {
 	Detail    string
 	NulEscape bool
+	// Overflow marks a number jsonb cannot hold: numeric's limits of
+	// 131072 digits before the decimal point and 16383 after it.
+	Overflow bool
 }
 
 func (e *SyntaxError) Error() string { return "invalid input syntax for type json: " + e.Detail }
@@ -182,7 +187,30 @@ func (p *parser) number() (*Node, error) {
 			return nil, bad()
 		}
 	}
-	return &Node{Kind: Number, Str: p.s[start:p.pos]}, nil
+	text := p.s[start:p.pos]
+	if p.jsonb && !numericFits(text) {
+		return nil, &SyntaxError{Detail: "value overflows numeric format", Overflow: true}
+	}
+	return &Node{Kind: Number, Str: text}, nil
+}
+
+// Postgres's numeric limits, which jsonb numbers share.
+const (
+	maxIntDigits   = 131072
+	maxScaleDigits = 16383
+)
+
+// numericFits reports whether a JSON number is within numeric's limits,
+// which also bounds the size of its canonical text.
+func numericFits(s string) bool {
+	d, _, err := apd.NewFromString(s)
+	if err != nil {
+		return false
+	}
+	if d.IsZero() {
+		return -int64(d.Exponent) <= maxScaleDigits
+	}
+	return int64(d.Exponent)+d.NumDigits() <= maxIntDigits && -int64(d.Exponent) <= maxScaleDigits
 }
 
 func (p *parser) str() (string, error) {

@@ -99,6 +99,10 @@ func (p *Planner) call(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 			types[i] = x.t.T
 		}
 	}
+	if (name == "to_json" || name == "to_jsonb") && len(args) == 1 && args[0].open() {
+		// anyelement cannot take its type from an unknown literal.
+		return texpr{}, pgerr.New(pgerr.DatatypeMismatch, "could not determine polymorphic type because input has type unknown")
+	}
 	f, err := sem.Lookup(name, types)
 	if err != nil {
 		return texpr{}, err

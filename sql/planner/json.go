@@ -42,8 +42,10 @@ var jsonOpText = map[string]string{
 
 func isJSONType(t Type) bool { return t.T == storage.TypeJSON || t.T == storage.TypeJSONB }
 
-func isIntType(t Type) bool {
-	return t.T == storage.TypeInt16 || t.T == storage.TypeInt32 || t.T == storage.TypeInt64
+// isIndexType reports whether t converts implicitly to integer, the
+// index type of -> and - (bigint does not: jsonb -> bigint is 42883).
+func isIndexType(t Type) bool {
+	return t.T == storage.TypeInt16 || t.T == storage.TypeInt32
 }
 
 // jsonOpCall binds the operators the dialect turned into marker calls
@@ -80,11 +82,11 @@ func (p *Planner) jsonOpCall(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 	case dialect.FuncJSONPath, dialect.FuncJSONPathText, dialect.FuncJSONExistsAny, dialect.FuncJSONExistsAll:
 		want = typeTextArray
 	case dialect.FuncJSONGet, dialect.FuncJSONGetText:
-		if !r.open() && isIntType(r.t) {
-			want = r.t
+		if !r.open() && isIndexType(r.t) {
+			want = TypeOf(storage.TypeInt32)
 		}
 	}
-	if !r.open() && r.t.T != want.T {
+	if !r.open() && r.t.T != want.T && !(want.T == storage.TypeInt32 && isIndexType(r.t)) {
 		return texpr{}, errOperator(l, op, r)
 	}
 	re, err := p.coerce(r, want, sem.CastImplicit)
@@ -172,7 +174,9 @@ func (p *Planner) jsonbDelete(l, r texpr) (texpr, error) {
 	want := typeText
 	if !r.open() {
 		switch {
-		case isIntType(r.t), r.t.T == storage.ArrayOf(storage.TypeText):
+		case isIndexType(r.t):
+			want = TypeOf(storage.TypeInt32)
+		case r.t.T == storage.ArrayOf(storage.TypeText):
 			want = r.t
 		case r.t.T != storage.TypeText:
 			return texpr{}, errOperator(l, "-", r)

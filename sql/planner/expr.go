@@ -459,6 +459,11 @@ func (p *Planner) in(c exprCtx, n *ast.PatternInExpr) (texpr, error) {
 		}
 		xs = append(xs, x)
 	}
+	for _, x := range xs[1:] {
+		if isPlainJSON(xs[0].t) && !xs[0].open() || isPlainJSON(x.t) && !x.open() {
+			return texpr{}, errOperator(xs[0], "=", x)
+		}
+	}
 	es, _, err := p.unify(xs, "IN")
 	if err != nil {
 		return texpr{}, err

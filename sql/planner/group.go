@@ -247,7 +247,8 @@ func aggType(f plan.AggFunc, t storage.Type) (storage.Type, error) {
 	case plan.AggCount:
 		return storage.TypeInt64, nil
 	case plan.AggMin, plan.AggMax:
-		if t == storage.TypeBool {
+		// Postgres has no min or max over boolean, json or jsonb.
+		if t == storage.TypeBool || t.Elem() == storage.TypeJSON || t.Elem() == storage.TypeJSONB {
 			return 0, bad
 		}
 		return t, nil

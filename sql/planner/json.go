@@ -234,33 +234,81 @@ func (p *Planner) jsonSeries(def *dialect.Series, sel *ast.SelectStmt, parent *s
 		xs[i] = x
 	}
 	name := def.Func
+	if strings.Contains(name, "_each") {
+		keys, err := p.jsonSetArray(name, xs, sem.JSONSetKeys)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		vals, err := p.jsonSetArray(name, xs, sem.JSONSetValues)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		return &plan.Unnest{Arrays: []plan.Expr{keys.e, vals.e}}, []Type{keys.t.Elem(), vals.t.Elem()}, []string{"key", "value"}, nil
+	}
+	kind := sem.JSONSetElements
+	if strings.Contains(name, "object_keys") {
+		kind = sem.JSONSetKeys
+	}
+	arr, err := p.jsonSetArray(name, xs, kind)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var fixed []string
+	if kind == sem.JSONSetElements {
+		fixed = []string{"value"}
+	}
+	return &plan.Unnest{Arrays: []plan.Expr{arr.e}}, []Type{arr.t.Elem()}, fixed, nil
+}
+
+// jsonSetArray binds a JSON set-returning function's argument and returns
+// the array of the rows (of kind) it yields, for an Unnest in FROM or a
+// ProjectSet in the select list.
+func (p *Planner) jsonSetArray(name string, xs []texpr, kind sem.JSONSetKind) (texpr, error) {
 	jt := TypeOf(storage.TypeJSON)
 	if strings.HasPrefix(name, "jsonb") {
 		jt = typeJSONB
 	}
 	if len(xs) != 1 || !xs[0].open() && xs[0].t.T != jt.T {
-		return nil, nil, nil, errNoFunction(name, xs)
+		return texpr{}, errNoFunction(name, xs)
 	}
 	arg, err := p.coerce(xs[0], jt, sem.CastImplicit)
 	if err != nil {
-		return nil, nil, nil, err
+		return texpr{}, err
 	}
 	asText := strings.HasSuffix(name, "_text")
-	elemT := jt
-	if asText {
-		elemT = typeText
+	t := jt
+	if asText && kind != sem.JSONSetKeys {
+		t = typeText
 	}
-	one := func(kind sem.JSONSetKind, t Type) plan.Expr {
-		return fnExpr(name, ArrayOf(t), true, []plan.Expr{arg}, func(a []storage.Value) (storage.Value, error) {
-			return sem.JSONSet(a[0], name, kind, asText)
-		}).e
+	if kind == sem.JSONSetKeys {
+		t = typeText
 	}
-	switch {
-	case strings.Contains(name, "array_elements"):
-		return &plan.Unnest{Arrays: []plan.Expr{one(sem.JSONSetElements, elemT)}}, []Type{elemT}, []string{"value"}, nil
-	case strings.Contains(name, "object_keys"):
-		return &plan.Unnest{Arrays: []plan.Expr{one(sem.JSONSetKeys, typeText)}}, []Type{typeText}, nil, nil
+	return fnExpr(name, ArrayOf(t), true, []plan.Expr{arg}, func(a []storage.Value) (storage.Value, error) {
+		return sem.JSONSet(a[0], name, kind, asText)
+	}), nil
+}
+
+// jsonSelectSRFs are the JSON set-returning functions of one column,
+// which the select list takes too (json_each's two columns only in FROM).
+var jsonSelectSRFs = map[string]bool{
+	"json_array_elements": true, "jsonb_array_elements": true, "json_array_elements_text": true,
+	"jsonb_array_elements_text": true, "json_object_keys": true, "jsonb_object_keys": true,
+}
+
+// jsonSelectSRF binds one of jsonSelectSRFs in the select list to the
+// array of its rows, which a ProjectSet expands.
+func (p *Planner) jsonSelectSRF(c exprCtx, f *ast.FuncCallExpr) (texpr, error) {
+	xs := make([]texpr, len(f.Args))
+	for i, a := range f.Args {
+		x, err := p.expr(c, a)
+		if err != nil {
+			return x, err
+		}
+		xs[i] = x
 	}
-	return &plan.Unnest{Arrays: []plan.Expr{one(sem.JSONSetKeys, typeText), one(sem.JSONSetValues, elemT)}},
-		[]Type{typeText, elemT}, []string{"key", "value"}, nil
+	kind := sem.JSONSetElements
+	if strings.Contains(f.FnName.L, "object_keys") {
+		kind = sem.JSONSetKeys
+	}
+	return p.jsonSetArray(f.FnName.L, xs, kind)
 }

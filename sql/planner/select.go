@@ -323,6 +323,10 @@ func (p *Planner) selectItem(c exprCtx, n ast.ExprNode) (x texpr, srf bool, err 
 		// Several arguments are only for unnest in FROM (ROWS FROM).
 		return x, false, p.locate(n, errNoFunction("unnest", xs))
 	}
+	if f, ok := n.(*ast.FuncCallExpr); ok && jsonSelectSRFs[f.FnName.L] {
+		x, err = p.jsonSelectSRF(c, f)
+		return x, err == nil, p.locate(n, err)
+	}
 	if f, ok := n.(*ast.FuncCallExpr); ok && f.FnName.L == "unnest" && len(f.Args) == 1 {
 		if x, err = p.expr(c, f.Args[0]); err != nil {
 			return x, false, err

@@ -68,6 +68,18 @@ func JSONTree(v storage.Value) (*jsonb.Node, error) {
 	return n, nil
 }
 
+// jsonOperand parses a json or jsonb value an operator or function takes
+// apart. Postgres de-escapes json strings to do that and cannot hold
+// \u0000 in text, so a json value holding it is 22P05 there.
+func jsonOperand(v storage.Value) (*jsonb.Node, error) {
+	n, err := JSONTree(v)
+	if err == nil && n.HasNulEscape {
+		return nil, pgerr.New(pgerr.UntranslatableCharacter, "unsupported Unicode escape sequence").
+			WithDetail("\\u0000 cannot be converted to text.")
+	}
+	return n, err
+}
+
 // castJSON converts json and jsonb to each other and jsonb to the SQL
 // scalars (jsonb::numeric and the like, which need a JSON scalar of the
 // matching kind).

@@ -37,7 +37,7 @@ func jsonResult(n *jsonb.Node, t storage.Type, asText bool) storage.Value {
 // JSONGet is j -> key and j ->> key: key is text (an object field) or an
 // integer (an array element, negative counting from the end).
 func JSONGet(j, key storage.Value, asText bool) (storage.Value, error) {
-	n, err := JSONTree(j)
+	n, err := jsonOperand(j)
 	if err != nil {
 		return storage.Value{}, err
 	}
@@ -73,7 +73,7 @@ func textArray(v storage.Value) (elems []string, nulls []bool) {
 
 // JSONPath is j #> path and j #>> path; a NULL path element gives NULL.
 func JSONPath(j, path storage.Value, asText bool) (storage.Value, error) {
-	n, err := JSONTree(j)
+	n, err := jsonOperand(j)
 	if err != nil {
 		return storage.Value{}, err
 	}
@@ -101,7 +101,7 @@ func JSONBContains(a, b storage.Value) (bool, error) {
 
 // JSONBExists is j ? key.
 func JSONBExists(j, key storage.Value) (bool, error) {
-	n, err := JSONTree(j)
+	n, err := jsonOperand(j)
 	if err != nil {
 		return false, err
 	}
@@ -111,7 +111,7 @@ func JSONBExists(j, key storage.Value) (bool, error) {
 // JSONBExistsKeys is j ?| keys (all false) and j ?& keys (all true); NULL
 // elements of keys are ignored, as in Postgres.
 func JSONBExistsKeys(j, keys storage.Value, all bool) (bool, error) {
-	n, err := JSONTree(j)
+	n, err := jsonOperand(j)
 	if err != nil {
 		return false, err
 	}
@@ -156,7 +156,7 @@ func JSONBConcat(a, b storage.Value) (storage.Value, error) {
 // JSONBDelete is j - key (text: an object key, or string elements of an
 // array), j - index (int: an array element) and j - keys (text[]).
 func JSONBDelete(j, key storage.Value) (storage.Value, error) {
-	n, err := JSONTree(j)
+	n, err := jsonOperand(j)
 	if err != nil {
 		return storage.Value{}, err
 	}
@@ -220,7 +220,11 @@ const (
 // are json or jsonb as j is, or text (->> style) when asText. A json
 // object with duplicate keys yields every pair, as Postgres's json does.
 func JSONSet(j storage.Value, fn string, kind JSONSetKind, asText bool) (storage.Value, error) {
-	n, err := JSONTree(j)
+	parse := jsonOperand
+	if kind == JSONSetElements {
+		parse = JSONTree // Postgres copies elements out without de-escaping them
+	}
+	n, err := parse(j)
 	if err != nil {
 		return storage.Value{}, err
 	}

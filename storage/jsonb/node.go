@@ -32,6 +32,10 @@ type Node struct {
 	Str   string  // a String's decoded value, a Number's text, "true"/"false"
 	Elems []*Node // an Array's elements
 	Pairs []Pair  // an Object's members
+	// HasNulEscape, on the root of a json tree only, says that some
+	// string or key held \u0000, which Str and Key keep as those six
+	// characters: Postgres's json operators refuse such a value.
+	HasNulEscape bool
 }
 
 // Pair is one object member.

@@ -27,10 +27,11 @@ func (e *SyntaxError) Error() string { return "invalid input syntax for type jso
 const maxDepth = 6400
 
 type parser struct {
-	s     string
-	pos   int
-	jsonb bool // reject \u0000 (jsonb cannot hold it)
-	depth int
+	s      string
+	pos    int
+	jsonb  bool // reject \u0000 (jsonb cannot hold it)
+	depth  int
+	sawNul bool // some string scanned held \u0000
 }
 
 // Parse parses JSON text. forJSONB makes \u0000 an error, as jsonb input
@@ -49,6 +50,7 @@ func Parse(s string, forJSONB bool) (*Node, error) {
 	if p.pos < len(p.s) {
 		return nil, p.expected("end of input")
 	}
+	n.HasNulEscape = p.sawNul
 	return n, nil
 }
 
@@ -285,6 +287,7 @@ func (p *parser) escape(b *strings.Builder) error {
 		}
 		if r == 0 {
 			b.WriteString(`\u0000`) // json keeps it; only its text is ever shown
+			p.sawNul = true
 			return nil
 		}
 		b.WriteRune(rune(r))

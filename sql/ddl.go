@@ -567,6 +567,9 @@ func indexOn(t *catalog.Table, name string, cols []string, unique bool) (catalog
 		if i < 0 || t.Columns[i].Hidden {
 			return ix, pgerr.New(pgerr.UndefinedColumn, "column %q named in key does not exist", c)
 		}
+		if err := checkIndexable(t, i); err != nil {
+			return ix, err
+		}
 		ix.Columns = append(ix.Columns, i)
 	}
 	return ix, nil

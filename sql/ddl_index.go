@@ -101,6 +101,9 @@ func indexKey(t *catalog.Table, part *ast.IndexPartSpecification) (int, storage.
 	if i < 0 || t.Columns[i].Hidden {
 		return 0, kc, pgerr.New(pgerr.UndefinedColumn, "column %q does not exist", name)
 	}
+	if err := checkIndexable(t, i); err != nil {
+		return 0, kc, err
+	}
 	return i, kc, nil
 }
 

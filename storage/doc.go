@@ -41,7 +41,11 @@
 // (keyenc.go); rows use a compact schema-driven encoding (rowenc.go).
 // Array values (array.go) keep their elements in the row encoding inside
 // the Value, so they stay immutable; their type is the element type with
-// the high bit set.
+// the high bit set. json and jsonb values (jsonb.go) are their JSON text,
+// jsonb's normalized by the storage/jsonb package, which also orders
+// them; the one exception to the key rule is jsonb, whose key encoding
+// groups equal values without following jsonb's order, so jsonb columns
+// are never index keys (the SQL layer refuses them).
 //
 // # Invariants
 //

@@ -144,8 +144,10 @@ func appendKeyBody(dst []byte, v Value) []byte {
 		return binary.BigEndian.AppendUint64(dst, floatKey(math.Float64frombits(uint64(v.i))))
 	case famNumeric:
 		return appendNumericKey(dst, v.d)
-	case famText, famBytea:
+	case famText, famBytea, famJSON:
 		return appendEscaped(dst, v.s)
+	case famJSONB:
+		return appendEscaped(dst, jsonbEqualKey(v))
 	case famInterval:
 		hi, lo := intervalSpan(v)
 		dst = binary.BigEndian.AppendUint64(dst, uint64(hi)^1<<63)
@@ -400,7 +402,9 @@ func decodeKeyValue(src []byte, t Type, col KeyColumn) (Value, int, error) {
 			return Value{}, 0, err
 		}
 		v.d, w = d, n
-	case famText, famBytea:
+	case famJSONB:
+		return Value{}, 0, corruptKey("jsonb has no decodable key encoding")
+	case famText, famBytea, famJSON:
 		s, n, err := readEscaped(body, mask)
 		if err != nil {
 			return Value{}, 0, err

@@ -156,7 +156,7 @@ func encodedSize(t Type, v Value) (int, error) {
 		if float64(float32(f)) != f && !math.IsNaN(f) {
 			return 0, fmt.Errorf("%w: %v not exact in %s column", ErrOutOfRange, f, t)
 		}
-	case TypeText, TypeBytea:
+	case TypeText, TypeBytea, TypeJSON, TypeJSONB:
 		return uvarintLen(uint64(len(v.s))) + len(v.s), nil
 	case TypeNumeric:
 		if v.d.Form != apd.Finite {
@@ -192,7 +192,7 @@ func appendColumn(dst []byte, t Type, v Value) []byte {
 	case TypeUUID:
 		dst = binary.BigEndian.AppendUint64(dst, uint64(v.i))
 		return binary.BigEndian.AppendUint64(dst, uint64(v.j))
-	case TypeText, TypeBytea:
+	case TypeText, TypeBytea, TypeJSON, TypeJSONB:
 		dst = binary.AppendUvarint(dst, uint64(len(v.s)))
 		return append(dst, v.s...)
 	case TypeNumeric:
@@ -352,7 +352,7 @@ func decodeColumn(src []byte, t Type) (Value, int, error) {
 		return Interval(int32(le.Uint32(src)), int32(le.Uint32(src[4:])), int64(le.Uint64(src[8:]))), 16, nil
 	case TypeUUID:
 		return Value{typ: t, i: int64(binary.BigEndian.Uint64(src)), j: int64(binary.BigEndian.Uint64(src[8:]))}, 16, nil
-	case TypeText, TypeBytea:
+	case TypeText, TypeBytea, TypeJSON, TypeJSONB:
 		l, k, err := readLength(src)
 		if err != nil {
 			return Value{}, 0, err
@@ -373,7 +373,7 @@ func skipColumn(src []byte, t Type) (int, error) {
 		}
 		return w, nil
 	}
-	if t == TypeText || t == TypeBytea || t.IsArray() {
+	if t == TypeText || t == TypeBytea || t == TypeJSON || t == TypeJSONB || t.IsArray() {
 		l, k, err := readLength(src)
 		return k + l, err
 	}

@@ -333,7 +333,7 @@ func TestEncodeRowLargeNumeric(t *testing.T) {
 
 func FuzzDecodeRow(f *testing.F) {
 	seedTypes := []Type{TypeBool, TypeInt16, TypeInt32, TypeInt64, TypeFloat32, TypeFloat64, TypeNumeric,
-		TypeText, TypeBytea, TypeDate, TypeTimestamp, TypeTimestampTZ, TypeInterval, TypeUUID}
+		TypeText, TypeBytea, TypeDate, TypeTimestamp, TypeTimestampTZ, TypeInterval, TypeUUID, TypeJSON, TypeJSONB}
 	schema := make([]byte, len(seedTypes))
 	for i, t := range seedTypes {
 		schema[i] = byte(t - 1)

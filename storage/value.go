@@ -37,6 +37,8 @@ const (
 	TypeTimestampTZ             // timestamp with time zone: µs since 2000-01-01 00:00:00 UTC
 	TypeInterval                // interval: months, days, µs
 	TypeUUID                    // uuid
+	TypeJSON                    // json: the input text, validated
+	TypeJSONB                   // jsonb: normalized JSON text (see jsonb.go)
 
 	numTypes // first invalid Type
 )
@@ -57,6 +59,8 @@ var typeNames = [numTypes]string{
 	TypeTimestampTZ: "timestamp with time zone",
 	TypeInterval:    "interval",
 	TypeUUID:        "uuid",
+	TypeJSON:        "json",
+	TypeJSONB:       "jsonb",
 }
 
 // String returns the Postgres name of the type.
@@ -92,6 +96,8 @@ const (
 	famTimestamp
 	famInterval
 	famUUID
+	famJSON
+	famJSONB
 	famArray // every array type; Compare also requires equal element families
 	famInvalid
 )
@@ -112,6 +118,8 @@ var typeFamilies = [numTypes]family{
 	TypeTimestampTZ: famTimestamp,
 	TypeInterval:    famInterval,
 	TypeUUID:        famUUID,
+	TypeJSON:        famJSON,
+	TypeJSONB:       famJSONB,
 }
 
 func (t Type) family() family {
@@ -138,6 +146,7 @@ func (t Type) family() family {
 //	interval              i = µs, j = months<<32 | uint32(days)
 //	uuid                  i, j = bytes 0-7 and 8-15, big-endian
 //	text, bytea           s
+//	json, jsonb           s, the JSON text (jsonb's normalized, see jsonb.go)
 //	numeric               d, normalized (see Numeric) and never mutated
 //	arrays                s, the payload described in array.go
 //
@@ -404,8 +413,10 @@ func Compare(a, b Value) int {
 		return compareFloat(math.Float64frombits(uint64(a.i)), math.Float64frombits(uint64(b.i)))
 	case famNumeric:
 		return compareNumeric(a.d, b.d)
-	case famText, famBytea:
+	case famText, famBytea, famJSON:
 		return strings.Compare(a.s, b.s)
+	case famJSONB:
+		return compareJSONB(a, b)
 	case famInterval:
 		ah, al := intervalSpan(a)
 		bh, bl := intervalSpan(b)
@@ -617,7 +628,7 @@ func (v Value) String() string {
 			return v.d.Text('f')
 		}
 		return v.d.String()
-	case TypeText:
+	case TypeText, TypeJSON, TypeJSONB:
 		return v.s
 	case TypeBytea:
 		return `\x` + hex.EncodeToString([]byte(v.s))

@@ -496,6 +496,10 @@ func randValue(r *rand.Rand, t Type) Value {
 		return Float64(float64(randInt(r)%1000) / 8)
 	case TypeNumeric:
 		return randNumeric(r, true)
+	case TypeJSON:
+		return JSON([]string{`{"b":1,  "a":[1, 2.50]}`, `[]`, `"x"`, `null`, ` 1.5 `}[r.IntN(5)])
+	case TypeJSONB:
+		return JSONB([]string{`{"a": [1, 2.50], "b": 1}`, `[]`, `"x"`, `null`, `1.5`, `{"": {"k": true}}`}[r.IntN(6)])
 	case TypeText, TypeBytea:
 		s := randString(r)
 		if t == TypeText {

@@ -101,7 +101,7 @@
 //
 // # Not handled (the TiDB parser rejects or misreads these)
 //
-// ^ (power), JSON operators, FILTER,
+// ^ (power), FILTER,
 // aggregate ORDER BY (string_agg(a, ',' ORDER BY a)), UPDATE ... SET
 // (a, b) = (...), OFFSET without LIMIT, LIMIT ALL, VALUES as a
 // statement, table alias column lists other than those of functions in

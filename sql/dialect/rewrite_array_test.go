@@ -23,6 +23,9 @@ func TestRewriteArrays(t *testing.T) {
 		{"select x ~* any (p), x !~ all (p), x like any (select 1)", "SELECT PDB_ANY(`x`, _UTF8MB4'~*', `p`),PDB_ALL(`x`, _UTF8MB4'!~', `p`),PDB_ANY(`x`, _UTF8MB4'like', PDB_ARRAY_SUB((SELECT 1)))"},
 		{"update t as u set a[2:3] = b, c[:i][2] = x[1:2] where x", "UPDATE `t` AS `u` SET `a`=PDB_ARRAY_SET_SLICE(`u`.`a`, 2, 3, `b`), `c`=PDB_ARRAY_SET_SLICE(`u`.`c`, PDB_OMITTED(), `i`, 1, 2, PDB_SLICE(`x`, 1, 2)) WHERE `x`"},
 		{"select * from unnest(a, b) with ordinality as t(x, y, n)", "SELECT * FROM `pdb_series_0` AS `t`"},
+		// JSON operators: one level with || and @>, grouping from the
+		// left; a ? from the text is the operator, $1 stays a parameter.
+		{"select j -> 'a' ->> 0 || x, j #> p #>> q, j ? $1 and j ?| k, j ?& k = true, j->-1", "SELECT CONCAT(PDB_JSON_GET_TEXT(PDB_JSON_GET(`j`, _UTF8MB4'a'), 0), `x`),PDB_JSON_PATH_TEXT(PDB_JSON_PATH(`j`, `p`), `q`),PDB_JSON_EXISTS(`j`, ?) AND PDB_JSON_EXISTS_ANY(`j`, `k`),PDB_JSON_EXISTS_ALL(`j`, `k`)=TRUE,PDB_JSON_GET(`j`, -1)"},
 	} {
 		_, got := mustPrepare(t, tc.in)
 		if got != tc.want {

@@ -47,10 +47,20 @@ func rewriteBitOps(toks []Token) ([]Token, error) {
 }
 
 // Marker calls for the operators the TiDB lexer reads otherwise: ^ is
-// XOR there and # starts a comment.
+// XOR there, # starts a comment, -> and ->> are MySQL's JSON column paths
+// (only after a column name) and ? is its parameter marker. A ? token
+// here is always an operator from the source text: $n parameters are
+// Param tokens and only become ? when the statement text is emitted.
 const (
-	FuncPow = "pdb_pow" // a ^ b: exponentiation
-	FuncXor = "pdb_xor" // a # b: bitwise exclusive or
+	FuncPow           = "pdb_pow"             // a ^ b: exponentiation
+	FuncXor           = "pdb_xor"             // a # b: bitwise exclusive or
+	FuncJSONGet       = "pdb_json_get"        // j -> k: field or element
+	FuncJSONGetText   = "pdb_json_get_text"   // j ->> k: the same as text
+	FuncJSONPath      = "pdb_json_path"       // j #> path
+	FuncJSONPathText  = "pdb_json_path_text"  // j #>> path
+	FuncJSONExists    = "pdb_json_exists"     // j ? k
+	FuncJSONExistsAny = "pdb_json_exists_any" // j ?| keys
+	FuncJSONExistsAll = "pdb_json_exists_all" // j ?& keys
 )
 
 // opCalls are the operators rewriteOpCalls turns into calls, with their
@@ -58,9 +68,13 @@ const (
 var opCalls = map[string]struct {
 	fn  string
 	lvl int
-}{"^": {FuncPow, lvlPow}, "#": {FuncXor, lvlOther}}
+}{"^": {FuncPow, lvlPow}, "#": {FuncXor, lvlOther},
+	"->": {FuncJSONGet, lvlOther}, "->>": {FuncJSONGetText, lvlOther},
+	"#>": {FuncJSONPath, lvlOther}, "#>>": {FuncJSONPathText, lvlOther},
+	"?": {FuncJSONExists, lvlOther}, "?|": {FuncJSONExistsAny, lvlOther}, "?&": {FuncJSONExistsAll, lvlOther}}
 
-// rewriteOpCalls writes a ^ b as pdb_pow(a, b) and a # b as pdb_xor(a, b),
+// rewriteOpCalls writes a ^ b as pdb_pow(a, b), a # b as pdb_xor(a, b)
+// and the JSON operators as their marker calls,
 // taking each operand as far as Postgres's precedence does: ^ is above
 // * and / and below the unary signs (-2 ^ 2 is 4), # is with the other
 // operators; both group from the left (2 ^ 3 ^ 2 is 64).

@@ -66,7 +66,10 @@ func rewriteSeries(s *Stmt, toks []Token, casts map[int]TypeName) ([]Token, erro
 }
 
 // seriesFuncs are the set-returning functions planned in FROM.
-var seriesFuncs = map[string]bool{"generate_series": true, "unnest": true, "generate_subscripts": true}
+var seriesFuncs = map[string]bool{"generate_series": true, "unnest": true, "generate_subscripts": true,
+	"json_array_elements": true, "jsonb_array_elements": true, "json_array_elements_text": true,
+	"jsonb_array_elements_text": true, "json_object_keys": true, "jsonb_object_keys": true,
+	"json_each": true, "jsonb_each": true, "json_each_text": true, "jsonb_each_text": true}
 
 // aliasColumns reads the column alias list "(a, b, ...)" at toks[j]: the
 // names and the index after ")", or false if there is none.

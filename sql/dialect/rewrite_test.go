@@ -209,8 +209,8 @@ func TestTypeNames(t *testing.T) {
 func TestRewriteErrors(t *testing.T) {
 	for _, tc := range []struct{ in, code string }{
 		{"select a # ", CodeSyntaxError},
-		{"select a ? b", CodeFeatureNotSupported},
-		{"select a -> b", CodeFeatureNotSupported},
+		{"select a ? ", CodeSyntaxError},
+		{"select -> b", CodeSyntaxError},
 		{"select a @> ", CodeSyntaxError},
 		{"select a[1", CodeSyntaxError},
 		{"select array[1,2][1]", CodeSyntaxError},

@@ -142,7 +142,8 @@ type accumulator struct {
 	dsum  *apd.Decimal      // integer sum that overflowed isum; nil if none
 	sum   storage.Value     // non-integer sum; NULL before the first
 	parts []string          // string_agg
-	elems []storage.Value   // array_agg
+	elems []storage.Value   // array_agg, json_agg; json_object_agg's keys
+	vals  []storage.Value   // json_object_agg's values
 	keys  [][]storage.Value // array_agg ORDER BY keys, one per element
 	seps  []string
 }
@@ -160,7 +161,10 @@ func (a *accumulator) add(v, sep storage.Value, star bool) error {
 		a.count++
 		return nil
 	}
-	if v.IsNull() && a.agg.Func != plan.AggArrayAgg {
+	if v.IsNull() && a.agg.Func != plan.AggArrayAgg && a.agg.Func != plan.AggJSONAgg {
+		if a.agg.Func == plan.AggJSONObjectAgg {
+			return pgerr.New(pgerr.InvalidParameterValue, "field name must not be null")
+		}
 		return nil // aggregates skip NULLs
 	}
 	if a.seen != nil {
@@ -198,8 +202,11 @@ func (a *accumulator) add(v, sep storage.Value, star bool) error {
 		a.seps = append(a.seps, s)
 	case plan.AggSum, plan.AggAvg:
 		return a.addSum(v)
-	case plan.AggArrayAgg:
+	case plan.AggArrayAgg, plan.AggJSONAgg:
 		a.elems = append(a.elems, v)
+	case plan.AggJSONObjectAgg:
+		a.elems = append(a.elems, v)
+		a.vals = append(a.vals, sep)
 	}
 	return nil
 }
@@ -302,6 +309,8 @@ func (a *accumulator) rawResult() (storage.Value, error) {
 		return storage.Text(sb.String()), nil
 	case plan.AggSum:
 		return a.total()
+	case plan.AggJSONAgg, plan.AggJSONObjectAgg:
+		return sem.JSONAggResult(a.sem, a.agg.Type, a.elems, a.vals)
 	case plan.AggArrayAgg:
 		// a.agg.Type is the result array type; over arrays (anyarray)
 		// each input is a sub-array.
@@ -364,7 +373,7 @@ func conform(ctx *sem.Context, v storage.Value, t storage.Type) (storage.Value, 
 func aggName(f plan.AggFunc) string {
 	names := [...]string{plan.AggCount: "count", plan.AggSum: "sum", plan.AggAvg: "avg", plan.AggMin: "min",
 		plan.AggMax: "max", plan.AggBoolAnd: "bool_and", plan.AggBoolOr: "bool_or", plan.AggStringAgg: "string_agg",
-		plan.AggArrayAgg: "array_agg"}
+		plan.AggArrayAgg: "array_agg", plan.AggJSONAgg: "json_agg", plan.AggJSONObjectAgg: "json_object_agg"}
 	if int(f) < len(names) {
 		return names[f]
 	}

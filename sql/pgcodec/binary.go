@@ -102,6 +102,14 @@ func AppendBinary(buf []byte, v storage.Value, t planner.Type) ([]byte, error) {
 			u := v.AsUUID()
 			return append(buf, u[:]...), nil
 		}
+	case storage.TypeJSON:
+		if vt == storage.TypeJSON {
+			return append(buf, v.AsJSONText()...), nil
+		}
+	case storage.TypeJSONB:
+		if vt == storage.TypeJSONB { // jsonb_send: version 1, then the text
+			return append(append(buf, jsonbBinaryVersion), v.AsJSONText()...), nil
+		}
 	}
 	return buf, pgerr.New(pgerr.InternalError, "cannot send a %s value as type %s", vt, t.Name)
 }
@@ -192,6 +200,8 @@ func decodeBinary(src []byte, t storage.Type) (storage.Value, error) {
 		return storage.Interval(int32(be.Uint32(src[12:])), int32(be.Uint32(src[8:])), int64(be.Uint64(src))), nil
 	case storage.TypeUUID:
 		return storage.UUID([16]byte(src)), nil
+	case storage.TypeJSON, storage.TypeJSONB:
+		return decodeJSONBinary(src, t)
 	}
 	return storage.Value{}, pgerr.New(pgerr.FeatureNotSupported, "no binary input function available for type %s", t)
 }

@@ -24,7 +24,8 @@ func BinaryOK(oid uint32) bool {
 		planner.OIDFloat4, planner.OIDFloat8, planner.OIDNumeric,
 		planner.OIDText, planner.OIDVarchar, planner.OIDBpchar,
 		planner.OIDDate, planner.OIDTimestamp, planner.OIDTimestampTZ,
-		planner.OIDInterval, planner.OIDUUID, planner.OIDOid, planner.OIDName, planner.OIDChar:
+		planner.OIDInterval, planner.OIDUUID, planner.OIDOid, planner.OIDName, planner.OIDChar,
+		planner.OIDJSON, planner.OIDJSONB:
 		return true
 	}
 	if t, ok := planner.TypeByOID(oid); ok && t.IsArray() {

@@ -19,6 +19,7 @@ var typeOIDs = map[string]uint32{
 	"varchar": planner.OIDVarchar, "bpchar": planner.OIDBpchar, "date": planner.OIDDate,
 	"timestamp": planner.OIDTimestamp, "timestamptz": planner.OIDTimestampTZ,
 	"interval": planner.OIDInterval, "uuid": planner.OIDUUID,
+	"json": planner.OIDJSON, "jsonb": planner.OIDJSONB,
 	"_bool": 1000, "_int2": 1005, "_int4": 1007, "_int8": 1016, "_float4": 1021, "_float8": 1022,
 	"_numeric": 1231, "_text": 1009, "_varchar": 1015, "_bytea": 1001, "_date": 1182,
 	"_timestamp": 1115, "_timestamptz": 1185, "_interval": 1187, "_uuid": 2951,

@@ -87,6 +87,8 @@ func pgtypeCases() []pgtypeCase {
 		pgtype.UUID{Valid: true},
 		pgtype.UUID{Bytes: [16]byte{0xa0, 0xee, 0xbc, 0x99, 0x9c, 0x0b, 0x4e, 0xf8, 0xbb, 0x6d, 0x6b, 0xb9, 0xbd, 0x38, 0x0a, 0x11}, Valid: true},
 		pgtype.UUID{Bytes: [16]byte{15: 0xff}, Valid: true})
+	add(planner.OIDJSON, map[string]any{"a": []any{1.0, "x"}, "b": nil}, []any{})
+	add(planner.OIDJSONB, map[string]any{"b": nil, "a": true, "é": "\n"}, []any{1.5, "x", map[string]any{}})
 	// Arrays (pgtype's ArrayCodec over each element codec).
 	one, seven := int32(1), int32(7)
 	add(1007, []int32{}, []int32{1, -2, math.MaxInt32}, []*int32{&one, nil, &seven},

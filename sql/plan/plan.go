@@ -226,6 +226,10 @@ const (
 	AggBoolOr
 	AggStringAgg
 	AggArrayAgg // array_agg: NULLs are kept; over arrays, one more dimension
+	// json_agg and jsonb_agg (Type says which): NULLs kept as null.
+	AggJSONAgg
+	// json_object_agg and jsonb_object_agg: Arg is the key, Sep the value.
+	AggJSONObjectAgg
 )
 
 // Aggregate is one aggregate call.

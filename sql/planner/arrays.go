@@ -196,6 +196,11 @@ func (p *Planner) arrayCallNode(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 		return p.subscript(xs, n.Args, omitted, name == dialect.FuncSlice)
 	case dialect.FuncContains, dialect.FuncOverlap:
 		l, r := xs[0], xs[1]
+		if name == dialect.FuncContains {
+			if x, ok, err := p.jsonbContains(l, r); ok {
+				return x, err
+			}
+		}
 		var err error
 		if l, err = p.arrayOperand(l, r.t); err != nil {
 			return l, err

@@ -300,6 +300,10 @@ func (p *Planner) boolOperand(c exprCtx, n ast.ExprNode, op opcode.Op) (plan.Exp
 // compare binds l op r: open sides take the other side's type, and
 // different types meet at their common type.
 func (p *Planner) compare(op plan.CmpOp, l, r texpr) (texpr, error) {
+	if isPlainJSON(l.t) && !r.open() || isPlainJSON(r.t) && !l.open() || isPlainJSON(l.t) && isPlainJSON(r.t) ||
+		isPlainJSON(l.t) && r.open() || isPlainJSON(r.t) && l.open() {
+		return texpr{}, errOperator(l, cmpOpText[op], r)
+	}
 	if !l.open() && !r.open() && (l.t.IsArray() || r.t.IsArray()) && l.t.T != r.t.T {
 		// No implicit casts between array types (anyarray = anyarray).
 		return texpr{}, errOperator(l, cmpOpText[op], r)
@@ -325,6 +329,9 @@ func (p *Planner) compare(op plan.CmpOp, l, r texpr) (texpr, error) {
 
 // arith binds l op r for + - * / % and ||.
 func (p *Planner) arith(op sem.BinOp, l, r texpr) (texpr, error) {
+	if op == sem.OpSub && !l.open() && l.t.T == storage.TypeJSONB {
+		return p.jsonbDelete(l, r)
+	}
 	var err error
 	switch {
 	case l.open() && r.open():
@@ -451,6 +458,11 @@ func (p *Planner) in(c exprCtx, n *ast.PatternInExpr) (texpr, error) {
 			return x, err
 		}
 		xs = append(xs, x)
+	}
+	for _, x := range xs[1:] {
+		if isPlainJSON(xs[0].t) && !xs[0].open() || isPlainJSON(x.t) && !x.open() {
+			return texpr{}, errOperator(xs[0], "=", x)
+		}
 	}
 	es, _, err := p.unify(xs, "IN")
 	if err != nil {

@@ -528,7 +528,7 @@ func (p *Planner) joinNode(n *ast.Join, parent *scope) (*relation, error) {
 	using := columnNames(n.Using)
 	if n.NaturalJoin {
 		for _, lc := range l.sc.cols {
-			if lc.hidden {
+			if lc.hidden || lc.noStar {
 				continue
 			}
 			if _, ok, _ := r.sc.lookup("", lc.name); ok {

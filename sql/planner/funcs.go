@@ -15,7 +15,8 @@ import (
 
 // aggFuncs are the aggregates the TiDB grammar does not know, so they
 // arrive as plain calls.
-var aggFuncs = map[string]bool{"string_agg": true, "bool_and": true, "bool_or": true, "every": true}
+var aggFuncs = map[string]bool{"string_agg": true, "bool_and": true, "bool_or": true, "every": true,
+	"json_agg": true, "jsonb_agg": true, "json_object_agg": true, "jsonb_object_agg": true}
 
 func isAggCall(n ast.Node) bool {
 	switch n := n.(type) {
@@ -46,6 +47,9 @@ func (p *Planner) call(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 		if !l.open() && l.t.IsArray() || !r.open() && r.t.IsArray() {
 			return p.arrayConcat(l, r)
 		}
+		if x, ok, err := p.jsonbConcat(l, r); ok {
+			return x, err
+		}
 		return p.arith(sem.OpConcat, l, r)
 	case dialect.FuncConcat:
 		name = "concat"
@@ -67,6 +71,9 @@ func (p *Planner) call(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 		return p.sequenceCall(c, n)
 	case "pg_typeof":
 		return p.typeofCall(c, n)
+	case dialect.FuncJSONGet, dialect.FuncJSONGetText, dialect.FuncJSONPath, dialect.FuncJSONPathText,
+		dialect.FuncJSONExists, dialect.FuncJSONExistsAny, dialect.FuncJSONExistsAll:
+		return p.jsonOpCall(c, n)
 	case dialect.FuncPow, dialect.FuncXor:
 		if len(n.Args) != 2 {
 			return texpr{}, pgerr.New(pgerr.SyntaxError, "syntax error at or near %q", name)
@@ -91,6 +98,10 @@ func (p *Planner) call(c exprCtx, n *ast.FuncCallExpr) (texpr, error) {
 		if !x.open() {
 			types[i] = x.t.T
 		}
+	}
+	if (name == "to_json" || name == "to_jsonb") && len(args) == 1 && args[0].open() {
+		// anyelement cannot take its type from an unknown literal.
+		return texpr{}, pgerr.New(pgerr.DatatypeMismatch, "could not determine polymorphic type because input has type unknown")
 	}
 	f, err := sem.Lookup(name, types)
 	if err != nil {

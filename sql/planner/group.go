@@ -27,6 +27,9 @@ func (p *Planner) group(in *relation, n *ast.SelectStmt, fields []*ast.SelectFie
 			if x, err = p.settle(x); err != nil {
 				return nil, err
 			}
+			if err := checkOrderable(x.t, "equality"); err != nil {
+				return nil, err
+			}
 			k := len(node.GroupBy)
 			if col, ok := x.e.(plan.Col); ok {
 				if prev, dup := g.keyCols[col.Idx]; dup {
@@ -91,7 +94,8 @@ func (p *Planner) groupItem(in *scope, e ast.ExprNode, fields []*ast.SelectField
 var aggByName = map[string]plan.AggFunc{
 	"count": plan.AggCount, "sum": plan.AggSum, "avg": plan.AggAvg, "min": plan.AggMin, "max": plan.AggMax,
 	"bool_and": plan.AggBoolAnd, "every": plan.AggBoolAnd, "bool_or": plan.AggBoolOr, "string_agg": plan.AggStringAgg,
-	"array_agg": plan.AggArrayAgg,
+	"array_agg": plan.AggArrayAgg, "json_agg": plan.AggJSONAgg, "jsonb_agg": plan.AggJSONAgg,
+	"json_object_agg": plan.AggJSONObjectAgg, "jsonb_object_agg": plan.AggJSONObjectAgg,
 }
 
 // aggregate binds one aggregate call.
@@ -142,7 +146,7 @@ func (p *Planner) aggCall(c exprCtx, name string, args []ast.ExprNode, distinct,
 		return agg, name, nil
 	}
 	wantArgs := 1
-	if f == plan.AggStringAgg {
+	if f == plan.AggStringAgg || f == plan.AggJSONObjectAgg {
 		wantArgs = 2
 	}
 	if len(args) != wantArgs {
@@ -169,6 +173,8 @@ func (p *Planner) aggCall(c exprCtx, name string, args []ast.ExprNode, distinct,
 		}
 		agg.Arg, agg.Type, agg.Nested = x.e, storage.ArrayOf(x.t.T.Elem()), x.t.IsArray()
 		return agg, name, nil
+	case plan.AggJSONAgg, plan.AggJSONObjectAgg:
+		return p.jsonAgg(c, agg, name, x, args)
 	case plan.AggStringAgg:
 		if agg.Arg, err = p.coerce(x, TypeOf(storage.TypeText), sem.CastImplicit); err != nil {
 			return agg, "", pgerr.New(pgerr.UndefinedFunction, "function string_agg(%s, text) does not exist", x.t.Name)
@@ -226,6 +232,9 @@ func (p *Planner) aggOrder(c exprCtx, ob *ast.OrderByClause, distinct bool, args
 		if x, err = p.settle(x); err != nil {
 			return nil, err
 		}
+		if err := checkOrderable(x.t, "ordering"); err != nil {
+			return nil, err
+		}
 		keys = append(keys, plan.SortKey{Expr: x.e, Desc: desc, NullsFirst: nullsFirst})
 	}
 	return keys, nil
@@ -238,7 +247,8 @@ func aggType(f plan.AggFunc, t storage.Type) (storage.Type, error) {
 	case plan.AggCount:
 		return storage.TypeInt64, nil
 	case plan.AggMin, plan.AggMax:
-		if t == storage.TypeBool {
+		// Postgres has no min or max over boolean, json or jsonb.
+		if t == storage.TypeBool || t.Elem() == storage.TypeJSON || t.Elem() == storage.TypeJSONB {
 			return 0, bad
 		}
 		return t, nil

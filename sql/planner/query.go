@@ -276,6 +276,9 @@ func (p *Planner) outputOrder(rel *relation, ob *ast.OrderByClause) ([]plan.Sort
 		if x, err = p.settle(x); err != nil {
 			return nil, err
 		}
+		if err := checkOrderable(x.t, "ordering"); err != nil {
+			return nil, err
+		}
 		keys = append(keys, plan.SortKey{Expr: x.e, Desc: desc, NullsFirst: nullsFirst})
 	}
 	return keys, nil

@@ -12,6 +12,9 @@ type column struct {
 	name   string
 	typ    Type
 	hidden bool // not expanded by * nor found by name (the implicit row id)
+	// noStar columns are found by name but not expanded by * nor joined
+	// by NATURAL (a function's alias standing for its one column).
+	noStar bool
 	// dropped columns keep their position but have no name.
 	dropped bool
 	// usingDup is the second copy of a JOIN USING column: not expanded by

@@ -196,6 +196,9 @@ func (p *Planner) selectStmt(n *ast.SelectStmt, parent *scope) (*relation, error
 				cols = append(cols, plan.Column{Name: "?order?", Type: x.t.T})
 				out.cols = append(out.cols, column{name: "?order?", typ: x.t, hidden: true})
 			}
+			if err := checkOrderable(out.cols[idx].typ, "ordering"); err != nil {
+				return nil, err
+			}
 			keys = append(keys, plan.SortKey{Expr: plan.Col{Idx: idx}, Desc: desc, NullsFirst: nullsFirst})
 		}
 	}
@@ -266,6 +269,11 @@ func (p *Planner) selectStmt(n *ast.SelectStmt, parent *scope) (*relation, error
 		node = &plan.Distinct{Input: &plan.Sort{Input: node, Keys: sortKeys}, On: onKeys}
 		keys = nil
 	case n.Distinct:
+		for _, c := range out.cols {
+			if err := checkOrderable(c.typ, "equality"); err != nil {
+				return nil, err
+			}
+		}
 		node = &plan.Distinct{Input: node}
 	}
 	if len(keys) > 0 {
@@ -315,6 +323,10 @@ func (p *Planner) selectItem(c exprCtx, n ast.ExprNode) (x texpr, srf bool, err 
 		// Several arguments are only for unnest in FROM (ROWS FROM).
 		return x, false, p.locate(n, errNoFunction("unnest", xs))
 	}
+	if f, ok := n.(*ast.FuncCallExpr); ok && jsonSelectSRFs[f.FnName.L] {
+		x, err = p.jsonSelectSRF(c, f)
+		return x, err == nil, p.locate(n, err)
+	}
 	if f, ok := n.(*ast.FuncCallExpr); ok && f.FnName.L == "unnest" && len(f.Args) == 1 {
 		if x, err = p.expr(c, f.Args[0]); err != nil {
 			return x, false, err
@@ -356,7 +368,7 @@ func starColumns(sc *scope, w *ast.WildCardField) ([]int, error) {
 	var idx []int
 	qual := w.Table.O
 	for i, c := range sc.cols {
-		if c.hidden || c.usingDup || (qual != "" && c.table != qual) {
+		if c.hidden || c.noStar || c.usingDup || (qual != "" && c.table != qual) {
 			continue
 		}
 		idx = append(idx, i)
@@ -404,7 +416,9 @@ func columnName(e ast.ExprNode) string {
 		case dialect.FuncExtract:
 			return "extract"
 		case dialect.FuncRegexMatch, dialect.FuncRegexIMatch, dialect.FuncAny, dialect.FuncAll,
-			dialect.FuncContains, dialect.FuncOverlap:
+			dialect.FuncContains, dialect.FuncOverlap, dialect.FuncJSONGet, dialect.FuncJSONGetText,
+			dialect.FuncJSONPath, dialect.FuncJSONPathText, dialect.FuncJSONExists,
+			dialect.FuncJSONExistsAny, dialect.FuncJSONExistsAll:
 			return "?column?"
 		case dialect.FuncArray, dialect.FuncArraySub:
 			return "array"

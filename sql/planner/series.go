@@ -38,11 +38,14 @@ func (p *Planner) series(name string, parent *scope) (*fromItem, error) {
 	}
 	var n plan.Node
 	var types []Type
+	var fixed []string // column names of functions with OUT parameters (jsonb_each's key, value)
 	switch def.Func {
 	case "unnest", "generate_subscripts":
 		n, types, err = p.unnest(def, sel, parent)
-	default:
+	case "generate_series":
 		n, types, err = p.generateSeries(def, sel, parent)
+	default:
+		n, types, fixed, err = p.jsonSeries(def, sel, parent)
 	}
 	if err != nil {
 		return nil, err
@@ -55,6 +58,19 @@ func (p *Planner) series(name string, parent *scope) (*fromItem, error) {
 		names[i] = def.Func
 		if len(types) == 1 && def.Aliased {
 			names[i] = def.Alias
+		}
+	}
+	hiddenAlias := -1
+	if fixed != nil {
+		copy(names, fixed)
+		// A function with one OUT column (jsonb_array_elements' value)
+		// answers to its alias too: Postgres's whole-row reference to a
+		// scalar result. That is a hidden copy of the column here.
+		if u, ok := n.(*plan.Unnest); ok && len(fixed) == 1 && def.Aliased && len(def.Columns) == 0 {
+			u.Arrays = append(u.Arrays, u.Arrays[0])
+			types = append(types, types[0])
+			names = append(names, def.Alias)
+			hiddenAlias = len(names) - 1
 		}
 	}
 	if def.Ordinality {
@@ -70,7 +86,7 @@ func (p *Planner) series(name string, parent *scope) (*fromItem, error) {
 	sc := &scope{parent: parent}
 	for i, nm := range names {
 		cols[i] = plan.Column{Name: nm, Type: types[i].T}
-		sc.cols = append(sc.cols, column{table: def.Alias, name: nm, typ: types[i]})
+		sc.cols = append(sc.cols, column{table: def.Alias, name: nm, typ: types[i], noStar: i == hiddenAlias})
 	}
 	switch n := n.(type) {
 	case *plan.Series:

@@ -65,6 +65,9 @@ func (p *Planner) anySubquery(c exprCtx, left ast.ExprNode, op plan.CmpOp, sub a
 	}
 	rt := rel.sc.cols[0].typ
 	r := texpr{e: plan.Col{Idx: 0}, t: rt}
+	if isPlainJSON(rt) || isPlainJSON(l.t) && !l.open() {
+		return texpr{}, errOperator(l, cmpOpText[op], r)
+	}
 	es, t, err := p.unify([]texpr{l, r}, "IN")
 	if err != nil {
 		if _, ok := widen(l.t.T, rt.T); !ok && !l.open() {

@@ -37,6 +37,8 @@ const (
 	OIDInterval    = 1186
 	OIDNumeric     = 1700
 	OIDUUID        = 2950
+	OIDJSON        = 114
+	OIDJSONB       = 3802
 
 	// The system catalogs' own types (oids.go).
 	OIDChar         = 18
@@ -54,6 +56,7 @@ var arrayOIDs = map[uint32]uint32{
 	OIDBool: 1000, OIDInt2: 1005, OIDInt4: 1007, OIDInt8: 1016, OIDFloat4: 1021, OIDFloat8: 1022,
 	OIDNumeric: 1231, OIDText: 1009, OIDVarchar: 1015, OIDBpchar: 1014, OIDBytea: 1001, OIDDate: 1182,
 	OIDTimestamp: 1115, OIDTimestampTZ: 1185, OIDInterval: 1187, OIDUUID: 2951,
+	OIDJSON: 199, OIDJSONB: 3807,
 	OIDChar: 1002, OIDName: 1003, OIDRegproc: 1008, OIDOid: 1028, OIDRegclass: 2210, OIDRegtype: 2211,
 	OIDRegnamespace: 4090, OIDRegrole: 4097,
 }
@@ -86,6 +89,7 @@ var storageOIDs = map[storage.Type]uint32{
 	storage.TypeFloat32: OIDFloat4, storage.TypeFloat64: OIDFloat8, storage.TypeDate: OIDDate,
 	storage.TypeTimestamp: OIDTimestamp, storage.TypeTimestampTZ: OIDTimestampTZ,
 	storage.TypeInterval: OIDInterval, storage.TypeNumeric: OIDNumeric, storage.TypeUUID: OIDUUID,
+	storage.TypeJSON: OIDJSON, storage.TypeJSONB: OIDJSONB,
 }
 
 var typnames = map[uint32]string{
@@ -93,6 +97,7 @@ var typnames = map[uint32]string{
 	OIDText: "text", OIDFloat4: "float4", OIDFloat8: "float8", OIDBpchar: "bpchar",
 	OIDVarchar: "varchar", OIDDate: "date", OIDTimestamp: "timestamp",
 	OIDTimestampTZ: "timestamptz", OIDInterval: "interval", OIDNumeric: "numeric", OIDUUID: "uuid",
+	OIDJSON: "json", OIDJSONB: "jsonb",
 	OIDChar: "char", OIDName: "name", OIDRegproc: "regproc", OIDOid: "oid", OIDRegclass: "regclass",
 	OIDRegtype: "regtype", OIDRegnamespace: "regnamespace", OIDRegrole: "regrole",
 }
@@ -197,6 +202,7 @@ var storageTypes = map[string]storage.Type{
 	"character": storage.TypeText, "bytea": storage.TypeBytea, "date": storage.TypeDate,
 	"timestamp without time zone": storage.TypeTimestamp, "timestamp with time zone": storage.TypeTimestampTZ,
 	"interval": storage.TypeInterval, "uuid": storage.TypeUUID,
+	"json": storage.TypeJSON, "jsonb": storage.TypeJSONB,
 	"serial": storage.TypeInt32, "bigserial": storage.TypeInt64, "smallserial": storage.TypeInt16,
 	"name": storage.TypeText, "unknown": storage.TypeText,
 	"oid": storage.TypeInt64, `"char"`: storage.TypeText, "regclass": storage.TypeInt64,

@@ -70,6 +70,16 @@ var castTable = map[castKey]CastContext{
 	{storage.TypeTimestamp, storage.TypeTimestampTZ}: CastImplicit,
 	{storage.TypeTimestampTZ, storage.TypeDate}:      CastAssignment,
 	{storage.TypeTimestampTZ, storage.TypeTimestamp}: CastAssignment,
+
+	{storage.TypeJSON, storage.TypeJSONB}:    CastAssignment,
+	{storage.TypeJSONB, storage.TypeJSON}:    CastAssignment,
+	{storage.TypeJSONB, storage.TypeBool}:    CastExplicit,
+	{storage.TypeJSONB, storage.TypeNumeric}: CastExplicit,
+	{storage.TypeJSONB, storage.TypeInt16}:   CastExplicit,
+	{storage.TypeJSONB, storage.TypeInt32}:   CastExplicit,
+	{storage.TypeJSONB, storage.TypeInt64}:   CastExplicit,
+	{storage.TypeJSONB, storage.TypeFloat32}: CastExplicit,
+	{storage.TypeJSONB, storage.TypeFloat64}: CastExplicit,
 }
 
 // castContextOf returns the weakest context in which from converts to to,
@@ -139,6 +149,8 @@ func Cast(ctx *Context, v storage.Value, to storage.Type) (storage.Value, error)
 		return storage.Int32(0), nil
 	case storage.TypeDate, storage.TypeTimestamp, storage.TypeTimestampTZ:
 		return castDateTime(ctx, v, to)
+	case storage.TypeJSON, storage.TypeJSONB:
+		return castJSON(v, to)
 	}
 	return storage.Value{}, pgerr.New(pgerr.CannotCoerce, "cannot cast type %s to %s", from.String(), to.String())
 }

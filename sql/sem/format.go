@@ -53,6 +53,8 @@ func AppendFormat(b []byte, v storage.Value, loc *time.Location) []byte {
 		return appendInterval(b, v)
 	case storage.TypeUUID:
 		return appendUUID(b, v.AsUUID())
+	case storage.TypeJSON, storage.TypeJSONB:
+		return append(b, v.AsJSONText()...)
 	}
 	if v.Type().IsArray() {
 		return appendArray(b, v, loc)

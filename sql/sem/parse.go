@@ -42,6 +42,10 @@ func ParseText(ctx *Context, s string, t storage.Type) (storage.Value, error) {
 		return parseInterval(s)
 	case storage.TypeUUID:
 		return parseUUID(s)
+	case storage.TypeJSON:
+		return parseJSON(s)
+	case storage.TypeJSONB:
+		return parseJSONB(s)
 	}
 	return storage.Value{}, pgerr.New(pgerr.FeatureNotSupported, "cannot read type %s from text", t.String())
 }

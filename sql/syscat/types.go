@@ -31,6 +31,7 @@ var builtinTypes = []builtinType{
 	{25, 1009, "text", "text", -1, "S", true, "i", CollDefault},
 	{26, 1028, "oid", "oid", 4, "N", true, "i", 0},
 	{30, 1013, "oidvector", "oidvector", -1, "A", false, "i", 0},
+	{114, 199, "json", "json", -1, "U", false, "i", 0},
 	{700, 1021, "float4", "real", 4, "N", false, "i", 0},
 	{701, 1022, "float8", "double precision", 8, "N", true, "d", 0},
 	{1042, 1014, "bpchar", "character", -1, "S", false, "i", CollDefault},
@@ -43,6 +44,7 @@ var builtinTypes = []builtinType{
 	{2205, 2210, "regclass", "regclass", 4, "N", false, "i", 0},
 	{2206, 2211, "regtype", "regtype", 4, "N", false, "i", 0},
 	{2950, 2951, "uuid", "uuid", 16, "U", false, "c", 0},
+	{3802, 3807, "jsonb", "jsonb", -1, "U", false, "i", 0},
 	{4089, 4090, "regnamespace", "regnamespace", 4, "N", false, "i", 0},
 	{4096, 4097, "regrole", "regrole", 4, "N", false, "i", 0},
 }

@@ -224,14 +224,9 @@ func (p *Planner) jsonSeries(def *dialect.Series, sel *ast.SelectStmt, parent *s
 	outer := p.stmt
 	p.stmt = def.Args
 	defer func() { p.stmt = outer }()
-	c := exprCtx{sc: &scope{parent: parent}, clause: "functions in FROM"}
-	xs := make([]texpr, len(sel.Fields.Fields))
-	for i, f := range sel.Fields.Fields {
-		x, err := p.expr(c, f.Expr)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		xs[i] = x
+	xs, err := p.fromArgs(sel, parent)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	name := def.Func
 	if strings.Contains(name, "_each") {

@@ -110,12 +110,9 @@ func (p *Planner) generateSeries(def *dialect.Series, sel *ast.SelectStmt, paren
 	outer := p.stmt
 	p.stmt = def.Args
 	defer func() { p.stmt = outer }()
-	c := exprCtx{sc: &scope{parent: parent}, clause: "functions in FROM"}
-	xs := make([]texpr, len(sel.Fields.Fields))
-	for i, f := range sel.Fields.Fields {
-		if xs[i], err = p.expr(c, f.Expr); err != nil {
-			return nil, nil, err
-		}
+	xs, err := p.fromArgs(sel, parent)
+	if err != nil {
+		return nil, nil, err
 	}
 	es, t, err := p.unify(xs[:2], "generate_series")
 	if err != nil {
@@ -172,14 +169,9 @@ func (p *Planner) unnest(def *dialect.Series, sel *ast.SelectStmt, parent *scope
 	outer := p.stmt
 	p.stmt = def.Args
 	defer func() { p.stmt = outer }()
-	c := exprCtx{sc: &scope{parent: parent}, clause: "functions in FROM"}
-	xs := make([]texpr, len(sel.Fields.Fields))
-	for i, f := range sel.Fields.Fields {
-		x, err := p.expr(c, f.Expr)
-		if err != nil {
-			return nil, nil, err
-		}
-		xs[i] = x
+	xs, err := p.fromArgs(sel, parent)
+	if err != nil {
+		return nil, nil, err
 	}
 	if def.Func == "generate_subscripts" {
 		x, err := p.generateSubscripts(xs)
@@ -210,4 +202,20 @@ func (p *Planner) unnest(def *dialect.Series, sel *ast.SelectStmt, parent *scope
 		types = append(types, arr.t.Elem())
 	}
 	return n, types, nil
+}
+
+// fromArgs plans the arguments of a function in FROM (the select list of
+// the dialect's rewrite of its call), in a scope of their own: they may
+// read earlier FROM items through parent.
+func (p *Planner) fromArgs(sel *ast.SelectStmt, parent *scope) ([]texpr, error) {
+	c := exprCtx{sc: &scope{parent: parent}, clause: "functions in FROM"}
+	xs := make([]texpr, len(sel.Fields.Fields))
+	for i, f := range sel.Fields.Fields {
+		x, err := p.expr(c, f.Expr)
+		if err != nil {
+			return nil, err
+		}
+		xs[i] = x
+	}
+	return xs, nil
 }

@@ -188,7 +188,7 @@ func rewriteExprs(s *Stmt, toks []Token) error {
 	if toks, err = rewriteSeries(s, toks, casts); err != nil {
 		return err
 	}
-	return emit(s, toks, casts)
+	return emit(s, quoteReserved(toks), casts)
 }
 
 // subStmt builds a nested KindParsed statement of parent from lead

@@ -183,7 +183,7 @@ func rewriteDDL(s *Stmt, toks []Token) ([]Token, error) {
 
 var tableConstraintWords = map[string]bool{
 	"constraint": true, "primary": true, "unique": true, "check": true, "foreign": true,
-	"exclude": true, "like": true, "key": true, "index": true,
+	"exclude": true, "like": true,
 }
 
 // columnDef rewrites "name type rest" (a column definition) or returns a

@@ -8,8 +8,10 @@ package dialect
 // OPTION), or a function call (mod(a, b)), it is left alone.
 var mysqlReserved = map[string]func(prev, next Token) bool{
 	// Each function reports whether the word is the keyword here.
-	"key":   func(prev, _ Token) bool { return prev.is("primary") || prev.is("foreign") },
-	"index": func(prev, _ Token) bool { return prev.is("create") || prev.is("unique") || prev.is("drop") || prev.is("alter") },
+	"key": func(prev, _ Token) bool { return prev.is("primary") || prev.is("foreign") },
+	"index": func(prev, _ Token) bool {
+		return prev.is("create") || prev.is("unique") || prev.is("drop") || prev.is("alter")
+	},
 	"rows":  frameWord,
 	"range": frameWord,
 	"read": func(_, next Token) bool {

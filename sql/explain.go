@@ -2,7 +2,6 @@ package sql
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -52,10 +51,10 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 // (loops: a node under a nested loop runs once per outer row).
 func (s *Session) explainAnalyze(ctx context.Context, tx *txn.Txn, p plan.Node, params []storage.Value) ([]string, error) {
 	type count struct{ rows, loops int64 }
-	for {
-		counts := map[plan.Node]*count{}
-		ec := s.execContext(ctx, tx, params)
-		ec.Observe = func(n plan.Node, it exec.Iterator) exec.Iterator {
+	var counts map[plan.Node]*count
+	_, err := s.runPlan(ctx, tx, p, params, func() func(plan.Node, exec.Iterator) exec.Iterator {
+		counts = map[plan.Node]*count{} // a run again starts over
+		return func(n plan.Node, it exec.Iterator) exec.Iterator {
 			c := counts[n]
 			if c == nil {
 				c = &count{}
@@ -64,26 +63,17 @@ func (s *Session) explainAnalyze(ctx context.Context, tx *txn.Txn, p plan.Node, 
 			c.loops++
 			return &countingIter{Iterator: it, rows: &c.rows}
 		}
-		it, err := exec.Build(ec, p)
-		if err == nil {
-			_, err = exec.Collect(it)
-		}
-		ec.Observe = nil
-		if errors.Is(err, exec.ErrRowChanged) {
-			tx.NewStatement() // as collect does for FOR UPDATE
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		return plan.ExplainWith(p, func(n plan.Node) string {
-			c := counts[n]
-			if c == nil {
-				return " (never executed)"
-			}
-			return fmt.Sprintf("  (actual rows=%d loops=%d)", c.rows, c.loops)
-		}), nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return plan.ExplainWith(p, func(n plan.Node) string {
+		c := counts[n]
+		if c == nil {
+			return " (never executed)"
+		}
+		return fmt.Sprintf("  (actual rows=%d loops=%d)", c.rows, c.loops)
+	}), nil
 }
 
 // countingIter counts the rows an iterator returns.

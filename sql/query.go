@@ -65,13 +65,25 @@ func (s *Session) execContext(ctx context.Context, tx *txn.Txn, params []storage
 
 // collect runs a plan to the end.
 func (s *Session) collect(ctx context.Context, tx *txn.Txn, p plan.Node, params []storage.Value) ([][]storage.Value, error) {
+	return s.runPlan(ctx, tx, p, params, nil)
+}
+
+// runPlan is collect; observer, when not nil, gives each run of the plan
+// the exec.Context.Observe it runs with (EXPLAIN ANALYZE's counters).
+func (s *Session) runPlan(ctx context.Context, tx *txn.Txn, p plan.Node, params []storage.Value,
+	observer func() func(plan.Node, exec.Iterator) exec.Iterator) ([][]storage.Value, error) {
 	s.notices = nil
 	for {
-		it, err := exec.Build(s.execContext(ctx, tx, params), p)
-		if err != nil {
-			return nil, err
+		ec := s.execContext(ctx, tx, params)
+		if observer != nil {
+			ec.Observe = observer()
 		}
-		rows, err := exec.Collect(it)
+		it, err := exec.Build(ec, p)
+		var rows [][]storage.Value
+		if err == nil {
+			rows, err = exec.Collect(it)
+		}
+		ec.Observe = nil
 		if !errors.Is(err, exec.ErrRowChanged) {
 			return rows, err
 		}
